@@ -1,0 +1,1 @@
+"""Data intake: read a table, check it against the target, profile its columns."""

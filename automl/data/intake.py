@@ -1,0 +1,52 @@
+"""Turn what the user passed (a DataFrame, a CSV/Parquet path, or a SQL query) into a DataFrame."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from automl.errors import DataFileNotFoundError, NotATableError
+
+_CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz", ".tsv", ".txt")
+_PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
+
+
+def read_table(source: Any, *, con: Any = None) -> pd.DataFrame:
+    """Return ``source`` as a DataFrame.
+
+    ``source`` is a DataFrame (returned as is; pandas' copy-on-write keeps it safe),
+    a path to a CSV or Parquet file, or, with ``con`` (a DB-API connection such as
+    ``sqlite3.connect(...)`` or an SQLAlchemy engine), a SQL query.
+    """
+    if isinstance(source, pd.DataFrame):
+        return source
+    if con is not None:
+        if not isinstance(source, str):
+            raise NotATableError(f"With con=, the data must be a SQL query string; got {type(source).__name__}.")
+        return pd.read_sql(source, con)
+    if isinstance(source, (str, os.PathLike)):
+        return _read_file(Path(source))
+    kind = type(source).__name__
+    hint = " Convert it with pd.DataFrame(...) first." if hasattr(source, "__array__") or isinstance(source, (list, dict)) else ""
+    raise NotATableError(
+        f"The data must be a pandas DataFrame or a path to a CSV/Parquet file; got a {kind}.{hint}"
+    )
+
+
+def _read_file(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise DataFileNotFoundError(f"Data file not found: '{path}'. Check the path (relative paths start at {Path.cwd()}).")
+    if path.is_dir():
+        raise NotATableError(f"'{path}' is a folder; pass a CSV or Parquet file.")
+    name = path.name.lower()
+    if name.endswith(_PARQUET_SUFFIXES):
+        return pd.read_parquet(path)
+    if name.endswith(_CSV_SUFFIXES):
+        sep = "\t" if name.endswith(".tsv") else ","
+        return pd.read_csv(path, sep=sep)
+    raise NotATableError(
+        f"Cannot tell the format of '{path}' from its name; use a .csv (optionally .gz) or .parquet file."
+    )

@@ -1,0 +1,136 @@
+"""Profile the feature columns: what kind each one is, and which ones carry no information.
+
+The profile is schema, not a fitted statistic: it is computed once on the training
+table and decides which preprocessing branch each column takes. Values that are
+learned (medians, categories, encodings) are fitted later, inside each CV fold.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+logger = logging.getLogger("automl")
+
+_ID_NAME = re.compile(r"(^|[^a-z])(id|key|index|instant|uuid|guid)$|^(row|order)(_?(no|num|number))?$", re.I)
+_SAMPLE = 500
+
+
+@dataclass
+class DataProfile:
+    """Column kinds of a training table (names exactly as in the table)."""
+
+    n_rows: int
+    numeric: list[Hashable] = field(default_factory=list)
+    boolean: list[Hashable] = field(default_factory=list)
+    categorical: dict[Hashable, int] = field(default_factory=dict)  # name -> number of levels
+    datetime: list[Hashable] = field(default_factory=list)
+    numeric_text: list[Hashable] = field(default_factory=list)  # text holding numbers, e.g. " 12.5"
+    dropped: dict[Hashable, str] = field(default_factory=dict)  # name -> reason
+    columns: list[Hashable] = field(default_factory=list)  # every column seen at fit time, in order
+
+    @property
+    def used(self) -> list[Hashable]:
+        return [c for c in self.columns if c not in self.dropped]
+
+    def to_json(self) -> dict:
+        return {
+            "n_rows": self.n_rows,
+            "columns": [_jsonable(c) for c in self.columns],
+            "numeric": [_jsonable(c) for c in self.numeric + self.numeric_text],
+            "boolean": [_jsonable(c) for c in self.boolean],
+            "categorical": {str(k): v for k, v in self.categorical.items()},
+            "datetime": [_jsonable(c) for c in self.datetime],
+            "dropped": {str(k): v for k, v in self.dropped.items()},
+        }
+
+
+def _jsonable(name: Hashable) -> object:
+    return name if isinstance(name, (str, int, float)) else str(name)
+
+
+def profile_columns(X: pd.DataFrame) -> DataProfile:
+    """Classify every column of ``X`` and log the columns it drops."""
+    prof = DataProfile(n_rows=len(X), columns=list(X.columns))
+    for name in X.columns:
+        kind, detail = _classify(X[name])
+        if kind == "drop":
+            prof.dropped[name] = detail
+        elif kind == "categorical":
+            prof.categorical[name] = detail
+        else:
+            getattr(prof, kind).append(name)
+    for name, reason in prof.dropped.items():
+        logger.info("Dropping column %r: %s.", name, reason)
+    return prof
+
+
+def _classify(col: pd.Series) -> tuple[str, object]:
+    non_null = col.dropna()
+    if len(non_null) == 0:
+        return "drop", "all values are missing"
+    n_unique = non_null.nunique()
+    if n_unique == 1:
+        return "drop", f"constant (every value is {non_null.iloc[0]!r})"
+    dtype = col.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean", None
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime", None
+    if pd.api.types.is_numeric_dtype(dtype):
+        if _is_row_id(col, non_null, n_unique):
+            return "drop", "a row identifier (one distinct integer per row)"
+        return "numeric", None
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "categorical", int(n_unique)
+    # text / object / string
+    text = non_null.astype("str").str.strip()
+    text = text[text != ""]
+    if len(text) == 0:
+        return "drop", "all values are missing or blank"
+    if _mostly(pd.to_numeric(text.iloc[:_SAMPLE], errors="coerce").notna()):
+        return "numeric_text", None
+    if _looks_datetime(text.iloc[:_SAMPLE]):
+        return "datetime", None
+    if _is_bool_text(text):
+        return "boolean", None
+    if n_unique == len(col) and len(col) >= 20:
+        return "drop", "a row identifier (a distinct text value per row)"
+    return "categorical", int(n_unique)
+
+
+def _is_row_id(col: pd.Series, non_null: pd.Series, n_unique: int) -> bool:
+    """An integer column with one distinct value per row that counts rows or is named like an ID."""
+    if not pd.api.types.is_integer_dtype(col.dtype) or n_unique != len(col) or len(col) < 20:
+        return False
+    values = np.sort(non_null.to_numpy())
+    consecutive = bool((np.diff(values) == 1).all())
+    return consecutive or bool(_ID_NAME.search(str(col.name)))
+
+
+def _mostly(mask: pd.Series, share: float = 0.95) -> bool:
+    return len(mask) > 0 and float(mask.mean()) >= share
+
+
+def _looks_datetime(text: pd.Series) -> bool:
+    if not text.str.contains(r"\d", regex=True).all() or not text.str.contains(r"[-/:]", regex=True).mean() > 0.95:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+    return _mostly(parsed.notna())
+
+
+_TRUE = {"true", "yes", "y", "t"}
+_FALSE = {"false", "no", "n", "f"}
+
+
+def _is_bool_text(text: pd.Series) -> bool:
+    levels = set(text.str.lower().unique())
+    return len(levels) == 2 and levels <= (_TRUE | _FALSE) and bool(levels & _TRUE) and bool(levels & _FALSE)

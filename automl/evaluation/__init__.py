@@ -1,0 +1,1 @@
+"""Evaluation: metrics, fixed CV folds, and the pure trial evaluation that backends run."""

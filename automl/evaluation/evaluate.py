@@ -1,0 +1,145 @@
+"""Evaluate one trial: a pure function of (data, folds, family, params) that any backend can run.
+
+It never touches Optuna or the run folder. A ``report(step, value) -> bool`` callback
+receives the running mean score after each fold and answers whether to prune.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from automl.data.profile import DataProfile
+from automl.evaluation.metrics import Metric
+from automl.evaluation.splits import fold_indices, n_folds
+from automl.families.base import ModelFamily
+from automl.pipeline import build_model, fit_context
+
+COMPLETE, PRUNED, FAILED, TIMEOUT = "complete", "pruned", "failed", "timeout"
+
+
+@dataclass
+class EvalData:
+    """What a worker needs to evaluate trials; sent to it once per search."""
+
+    X: pd.DataFrame  # TableCleaner output for every training row
+    y: np.ndarray  # class codes 0..K-1, or float targets
+    fold_id: np.ndarray
+    task: str
+    n_classes: int
+    profile: DataProfile
+    metric: Metric
+    X_raw: pd.DataFrame | None = None  # raw rows and labels, for the final refit
+    y_raw: pd.Series | None = None
+
+
+@dataclass
+class TrialSpec:
+    number: int
+    family: ModelFamily
+    params: dict[str, Any]
+    seed: int = 0
+    n_jobs: int = 1
+    keep_oof: bool = True
+
+
+@dataclass
+class TrialResult:
+    number: int
+    family: str
+    params: dict[str, Any]
+    status: str
+    score: float | None = None
+    score_std: float | None = None
+    fold_scores: list[float] = field(default_factory=list)
+    error: str | None = None
+    fit_time_s: float = 0.0
+    predict_time_s: float = 0.0
+    started_at: str = ""
+    finished_at: str = ""
+    worker: str = ""
+    oof: np.ndarray | None = None
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def evaluate(data: EvalData, spec: TrialSpec, report: Callable[[int, float], bool] | None = None) -> TrialResult:
+    """Cross-validate ``spec`` on ``data``; failures come back as a ``failed`` result, never raised."""
+    res = TrialResult(spec.number, spec.family.name, dict(spec.params), COMPLETE, started_at=now_iso(), worker=worker_name())
+    try:
+        _run_folds(data, spec, res, report)
+    except MemoryError:
+        res.status, res.error = FAILED, "MemoryError: out of memory while fitting"
+    except Exception as exc:  # a trial's failure is recorded; the search goes on
+        res.status, res.error = FAILED, one_line_error(exc)
+    res.finished_at = now_iso()
+    if res.status == FAILED:
+        res.oof = None
+    return res
+
+
+def _run_folds(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> None:
+    k = n_folds(data.fold_id)
+    oof = _empty_oof(data) if spec.keep_oof else None
+    for i in range(k):
+        train, val = fold_indices(data.fold_id, i)
+        ctx = fit_context(spec.family, data.profile, data.task, len(train), data.n_classes, spec.n_jobs, spec.seed)
+        model = build_model(spec.family, spec.params, data.profile, ctx)
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence chatter; failures still raise
+            model.fit(data.X.iloc[train], data.y[train])
+            t1 = time.perf_counter()
+            pred = predict_scores(model, data.X.iloc[val], data.task, data.n_classes)
+        res.predict_time_s += time.perf_counter() - t1
+        res.fit_time_s += t1 - t0
+        if not np.all(np.isfinite(pred)):
+            raise ValueError("the model predicted NaN or infinite values")
+        res.fold_scores.append(data.metric(data.y[val], pred))
+        if oof is not None:
+            oof[val] = pred
+        res.score = float(np.mean(res.fold_scores))
+        if report is not None and i < k - 1 and report(i, res.score):
+            res.status = PRUNED
+            return
+    res.score_std = float(np.std(res.fold_scores))
+    res.oof = oof
+
+
+def predict_scores(model, X: pd.DataFrame, task: str, n_classes: int) -> np.ndarray:
+    """Values (n,) for regression; for classification, probabilities (n, K) over all K class
+    codes, zero for classes the model never saw (absent from its training fold)."""
+    if task == "regression":
+        return np.asarray(model.predict(X), dtype="float64")
+    proba = np.zeros((len(X), n_classes))
+    proba[:, np.asarray(model.classes_, dtype=int)] = model.predict_proba(X)
+    return proba
+
+
+def _empty_oof(data: EvalData) -> np.ndarray:
+    shape = (len(data.y),) if data.task == "regression" else (len(data.y), data.n_classes)
+    return np.full(shape, np.nan, dtype="float32")
+
+
+def one_line_error(exc: BaseException) -> str:
+    """``Type: message`` on one line, plus where in the code it came from."""
+    msg = " ".join(str(exc).split()) or "(no message)"
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno})" if tb else ""
+    return f"{type(exc).__name__}: {msg[:300]}{where}"

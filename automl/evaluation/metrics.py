@@ -1,0 +1,108 @@
+"""Metrics as a table: name -> how to score, which direction is better, which tasks it fits.
+
+Classification predictions are always a probability matrix (n_rows, n_classes) over the
+encoded classes 0..K-1; label metrics use its argmax. Regression predictions are a vector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from automl.errors import ConfigError, did_you_mean
+from automl.task import BINARY, MULTICLASS, REGRESSION
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    greater_is_better: bool
+    tasks: frozenset[str]
+    fn: Callable[[np.ndarray, np.ndarray], float]
+
+    def __call__(self, y_true: np.ndarray, pred: np.ndarray) -> float:
+        return float(self.fn(y_true, pred))
+
+    def better(self, a: float, b: float) -> bool:
+        """True when score ``a`` is strictly better than ``b``."""
+        return a > b if self.greater_is_better else a < b
+
+    @property
+    def direction(self) -> str:
+        return "maximize" if self.greater_is_better else "minimize"
+
+
+def _roc_auc(y, proba):
+    from sklearn.metrics import roc_auc_score
+
+    return roc_auc_score(y, proba[:, 1])
+
+
+def _log_loss(y, proba):
+    from sklearn.metrics import log_loss
+
+    proba = np.clip(proba, 1e-15, 1)
+    return log_loss(y, proba / proba.sum(axis=1, keepdims=True), labels=np.arange(proba.shape[1]))
+
+
+def _accuracy(y, proba):
+    return np.mean(proba.argmax(axis=1) == y)
+
+
+def _balanced_accuracy(y, proba):
+    from sklearn.metrics import balanced_accuracy_score
+
+    return balanced_accuracy_score(y, proba.argmax(axis=1))
+
+
+def _f1(y, proba):
+    from sklearn.metrics import f1_score
+
+    binary = proba.shape[1] == 2
+    return f1_score(y, proba.argmax(axis=1), average="binary" if binary else "macro", labels=None if binary else np.arange(proba.shape[1]), zero_division=0)
+
+
+def _rmse(y, pred):
+    return np.sqrt(np.mean((y - pred) ** 2))
+
+
+def _mae(y, pred):
+    return np.mean(np.abs(y - pred))
+
+
+def _r2(y, pred):
+    from sklearn.metrics import r2_score
+
+    return r2_score(y, pred)
+
+
+_CLS = frozenset({BINARY, MULTICLASS})
+METRICS: dict[str, Metric] = {
+    m.name: m
+    for m in (
+        Metric("roc_auc", True, frozenset({BINARY}), _roc_auc),
+        Metric("log_loss", False, _CLS, _log_loss),
+        Metric("accuracy", True, _CLS, _accuracy),
+        Metric("balanced_accuracy", True, _CLS, _balanced_accuracy),
+        Metric("f1", True, _CLS, _f1),
+        Metric("rmse", False, frozenset({REGRESSION}), _rmse),
+        Metric("mae", False, frozenset({REGRESSION}), _mae),
+        Metric("r2", True, frozenset({REGRESSION}), _r2),
+    )
+}
+DEFAULT_METRIC = {BINARY: "roc_auc", MULTICLASS: "log_loss", REGRESSION: "rmse"}
+
+
+def get_metric(name: str | None, task: str) -> Metric:
+    """The metric called ``name`` (default for the task when None), checked against the task."""
+    if name is None:
+        return METRICS[DEFAULT_METRIC[task]]
+    if name not in METRICS:
+        raise ConfigError(f"metric={name!r} is not known.{did_you_mean(name, METRICS)} Known metrics: {sorted(METRICS)}.")
+    metric = METRICS[name]
+    if task not in metric.tasks:
+        fits = sorted(n for n, m in METRICS.items() if task in m.tasks)
+        raise ConfigError(f"metric={name!r} does not fit a {task} task; use one of {fits}.")
+    return metric

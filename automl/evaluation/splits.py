@@ -1,0 +1,59 @@
+"""Fixed CV folds for a run: one fold id per row, saved with the run (resume and ensembling reuse them)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from automl.errors import ConfigError
+
+HOLDOUT_ROWS = 100_000  # above this, "auto" scores on one 20% holdout instead of k folds
+
+
+def resolve_cv(cv: int | float | str, n_rows: int) -> int | float:
+    """Turn ``cv`` ("auto", an int k >= 2, "holdout" or a holdout share in (0, 1)) into k or a share."""
+    if cv == "auto":
+        if n_rows > HOLDOUT_ROWS:
+            return 0.2
+        return 5 if n_rows <= 10_000 else 3
+    if cv == "holdout":
+        return 0.2
+    if isinstance(cv, bool) or not isinstance(cv, (int, float)):
+        raise ConfigError(f"cv={cv!r} is not valid; use an int >= 2 (folds), a float in (0, 1) (holdout share), 'holdout' or 'auto'.")
+    if isinstance(cv, float) and not cv.is_integer():
+        if not 0 < cv < 1:
+            raise ConfigError(f"cv={cv!r} is not a holdout share; use a float in (0, 1), e.g. 0.2.")
+        return cv
+    if cv < 2:
+        raise ConfigError(f"cv={cv!r}: k-fold CV needs at least 2 folds; use cv=5, or cv=0.2 for a 20% holdout.")
+    if cv > n_rows:
+        raise ConfigError(f"cv={cv!r} asks for more folds than the {n_rows} rows; use cv=5.")
+    return int(cv)
+
+
+def make_folds(y: np.ndarray, stratify: bool, cv: int | float, seed: int) -> np.ndarray:
+    """Return ``fold_id``: the validation fold of each row (-1: training rows only, in a holdout)."""
+    from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+
+    n = len(y)
+    fold_id = np.full(n, -1, dtype=np.int16)
+    if isinstance(cv, float):
+        strat = y if stratify and np.bincount(y).min() >= 2 else None
+        _, val = train_test_split(np.arange(n), test_size=cv, random_state=seed, stratify=strat)
+        fold_id[val] = 0
+        return fold_id
+    splitter = StratifiedKFold(cv, shuffle=True, random_state=seed) if stratify else KFold(cv, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "least populated class has only 1 member": handled below
+        for i, (_, val) in enumerate(splitter.split(np.zeros(n), y)):
+            fold_id[val] = i
+    return fold_id
+
+
+def n_folds(fold_id: np.ndarray) -> int:
+    return int(fold_id.max()) + 1
+
+
+def fold_indices(fold_id: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.flatnonzero(fold_id != i), np.flatnonzero(fold_id == i)

@@ -1,0 +1,1 @@
+"""Model families: a registry of estimator factories, each with its search space in search_spaces/."""

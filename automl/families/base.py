@@ -1,0 +1,43 @@
+"""ModelFamily: what automl needs to know to search and build one kind of model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from automl.preprocess.encode import PrepOptions
+
+
+@dataclass(frozen=True)
+class FitContext:
+    """Facts about the data a model is built for (read by make(); never mutated)."""
+
+    task: str
+    n_rows: int  # rows the model will be trained on
+    n_classes: int = 0
+    n_native_categorical: int = 0  # leading columns that are ordinal-coded categoricals
+    n_jobs: int = 1
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class ModelFamily:
+    """One model family.
+
+    ``make(params, ctx)`` returns an unfitted scikit-learn estimator; ``params`` are the
+    sampled values of the family's search space (``space`` YAML). ``derived_params`` are
+    YAML keys that ``make`` translates instead of passing them through (e.g. the MLP's
+    ``n_layers``/``width`` -> ``hidden_layer_sizes``). Classifiers are trained on encoded
+    labels 0..K-1 and must have ``predict_proba``.
+    """
+
+    name: str
+    tasks: frozenset[str]
+    make: Callable[[dict[str, Any], FitContext], Any]
+    prep: PrepOptions = PrepOptions()
+    derived_params: frozenset[str] = frozenset()
+    space: Path | dict | None = None  # None: search_spaces/<name>.yaml
+    description: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,42 @@
+"""Gradient boosting: scikit-learn's HistGradientBoosting and XGBoost.
+
+Both take NaN and categoricals natively (no imputation; ordinal codes first) and stop
+early on an inner split of the training rows.
+"""
+
+from __future__ import annotations
+
+from automl.families.base import FitContext, ModelFamily
+from automl.preprocess.encode import PrepOptions
+from automl.task import BINARY, MULTICLASS, REGRESSION
+
+_ALL = frozenset({BINARY, MULTICLASS, REGRESSION})
+_NATIVE = PrepOptions(impute=False, native_categorical=True)
+
+
+def make_hist_gradient_boosting(params: dict, ctx: FitContext):
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    cls = HistGradientBoostingRegressor if ctx.task == REGRESSION else HistGradientBoostingClassifier
+    cats = list(range(ctx.n_native_categorical)) or None
+    return cls(**params, max_iter=1000, early_stopping=True, validation_fraction=0.1, n_iter_no_change=20,
+               categorical_features=cats, random_state=ctx.seed)
+
+
+def make_xgboost(params: dict, ctx: FitContext):
+    from automl.families._xgb import EarlyStoppingXGBClassifier, EarlyStoppingXGBRegressor
+
+    common = dict(n_categorical=ctx.n_native_categorical, tree_method="hist", early_stopping_rounds=50,
+                  n_jobs=ctx.n_jobs, random_state=ctx.seed, max_cat_to_onehot=1)
+    if ctx.task == REGRESSION:
+        return EarlyStoppingXGBRegressor(**params, **common)
+    if ctx.task == BINARY:
+        return EarlyStoppingXGBClassifier(**params, **common, objective="binary:logistic", eval_metric="logloss")
+    return EarlyStoppingXGBClassifier(**params, **common, objective="multi:softprob", eval_metric="mlogloss")
+
+
+HIST_GRADIENT_BOOSTING = ModelFamily(
+    "hist_gradient_boosting", _ALL, make_hist_gradient_boosting, prep=_NATIVE,
+    description="histogram gradient boosting (scikit-learn)",
+)
+XGBOOST = ModelFamily("xgboost", _ALL, make_xgboost, prep=_NATIVE, description="gradient boosting (XGBoost)")

@@ -1,0 +1,108 @@
+"""The registry of model families. Its order is the order of the default portfolio."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from automl.errors import ConfigError, did_you_mean
+from automl.families.base import ModelFamily
+from automl.families.bayes import NAIVE_BAYES
+from automl.families.boosting import HIST_GRADIENT_BOOSTING, XGBOOST
+from automl.families.linear import LINEAR
+from automl.families.neighbors import KNN
+from automl.families.neural import MLP
+from automl.families.trees import DECISION_TREE, EXTRA_TREES, RANDOM_FOREST
+from automl.preprocess.encode import PrepOptions
+from automl.task import TASKS
+
+_FAMILIES: dict[str, ModelFamily] = {
+    f.name: f
+    for f in (
+        HIST_GRADIENT_BOOSTING,
+        LINEAR,
+        XGBOOST,
+        RANDOM_FOREST,
+        EXTRA_TREES,
+        KNN,
+        MLP,
+        DECISION_TREE,
+        NAIVE_BAYES,
+    )
+}
+BUILTIN = tuple(_FAMILIES)
+
+
+def all_families() -> dict[str, ModelFamily]:
+    """Every registered family by name (built-in ones first, in portfolio order)."""
+    return dict(_FAMILIES)
+
+
+def get_family(name: str) -> ModelFamily:
+    try:
+        return _FAMILIES[name]
+    except KeyError:
+        raise ConfigError(
+            f"Unknown model family {name!r}.{did_you_mean(name, _FAMILIES)} Known families: {sorted(_FAMILIES)}."
+        ) from None
+
+
+def families_for(task: str, include: Iterable[str] | None = None) -> list[ModelFamily]:
+    """The families to search for ``task``: all that support it, or those named in ``include``."""
+    if include is None:
+        return [f for f in _FAMILIES.values() if task in f.tasks]
+    if isinstance(include, str):
+        include = [include]
+    chosen = [get_family(name) for name in include]
+    if not chosen:
+        raise ConfigError("include=[] names no model family; leave it out to search all families.")
+    unfit = [f.name for f in chosen if task not in f.tasks]
+    if unfit:
+        raise ConfigError(f"Families {unfit} do not support a {task} task; remove them from include=.")
+    return chosen
+
+
+def register_family(
+    name: str,
+    make: Callable[[dict[str, Any], Any], Any],
+    space: str | Path | dict,
+    *,
+    tasks: Iterable[str] = TASKS,
+    prep: PrepOptions = PrepOptions(),
+    derived_params: Iterable[str] = (),
+    replace: bool = False,
+) -> ModelFamily:
+    """Add a model family that automl will search.
+
+    Args:
+        name: family name, as used in ``include=`` and on the leaderboard.
+        make: ``make(params, ctx) -> estimator``; ``ctx`` is an ``automl.FitContext``. It must be
+            a module-level function (it is pickled to the worker process).
+        space: the search space, a YAML path or the same structure as a dict (see search_spaces/).
+        tasks: the tasks it supports (``"binary"``, ``"multiclass"``, ``"regression"``).
+        prep: what preprocessing it needs (``automl.PrepOptions``).
+        derived_params: space keys that ``make`` translates instead of passing on.
+        replace: allow replacing a family with the same name.
+    """
+    from automl.spaces import load_space
+
+    tasks = frozenset(tasks)
+    bad = sorted(tasks - set(TASKS))
+    if bad:
+        raise ConfigError(f"register_family({name!r}): unknown tasks {bad}; use some of {list(TASKS)}.")
+    if name in _FAMILIES and not replace:
+        raise ConfigError(f"A family named {name!r} is already registered; pass replace=True to replace it.")
+    family = ModelFamily(name=name, tasks=tasks, make=make, prep=prep, derived_params=frozenset(derived_params),
+                         space=Path(space) if isinstance(space, str) else space)
+    for task in tasks:
+        load_space(family, task)  # fail now, not mid-search, on a bad space
+    _FAMILIES[name] = family
+    return family
+
+
+def unregister_family(name: str) -> None:
+    """Remove a family added with register_family (built-in families stay)."""
+    if name in BUILTIN:
+        raise ConfigError(f"{name!r} is a built-in family; use include= to leave it out of a search.")
+    _FAMILIES.pop(name, None)

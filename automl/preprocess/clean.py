@@ -1,0 +1,115 @@
+"""TableCleaner: raw rows -> a tidy frame of numeric and categorical columns."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from automl.data.profile import DataProfile
+from automl.errors import ColumnsMissingError, NotATableError
+
+_TRUE = {"true", "yes", "y", "t", "1"}
+_FALSE = {"false", "no", "n", "f", "0"}
+DATETIME_PARTS = ("year", "month", "day", "dayofweek", "hour", "ordinal")
+
+
+class TableCleaner(TransformerMixin, BaseEstimator):
+    """Select the profiled columns and coerce them to clean numeric / categorical columns.
+
+    Output column names are internal (``num0``, ``cat0`` ...), so any original name works,
+    including names XGBoost would refuse. ``numeric_names_`` and ``categorical_names_``
+    list the output columns of each kind; ``categorical_levels_`` the profiled level counts.
+    """
+
+    def __init__(self, profile: DataProfile | None = None):
+        self.profile = profile
+
+    def fit(self, X: pd.DataFrame, y=None) -> "TableCleaner":
+        self._check_frame(X)
+        p = self.profile
+        self.feature_names_in_ = np.asarray(p.used, dtype=object)
+        self.n_features_in_ = len(p.used)
+        num = p.numeric + p.numeric_text + p.boolean
+        self.numeric_names_ = [f"num{i}" for i in range(len(num))]
+        self.numeric_names_ += [f"dt{i}_{part}" for i in range(len(p.datetime)) for part in DATETIME_PARTS]
+        self.categorical_names_ = [f"cat{i}" for i in range(len(p.categorical))]
+        self.categorical_levels_ = dict(zip(self.categorical_names_, p.categorical.values()))
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        self._check_frame(X)
+        p = self.profile
+        missing = [c for c in p.used if c not in X.columns]
+        if missing:
+            raise ColumnsMissingError(
+                f"The table is missing {len(missing)} column(s) seen at fit time: {', '.join(map(repr, missing[:10]))}."
+                " Pass rows with every training column (extra columns are ignored, order does not matter)."
+            )
+        out: dict[str, np.ndarray] = {}
+        for i, c in enumerate(p.numeric):
+            out[f"num{i}"] = _to_float(X[c])
+        off = len(p.numeric)
+        for i, c in enumerate(p.numeric_text):
+            out[f"num{off + i}"] = _to_float(pd.to_numeric(X[c].astype("str").str.strip(), errors="coerce"))
+        off += len(p.numeric_text)
+        for i, c in enumerate(p.boolean):
+            out[f"num{off + i}"] = _bool_to_float(X[c])
+        for i, c in enumerate(p.datetime):
+            for part, values in _datetime_parts(X[c]).items():
+                out[f"dt{i}_{part}"] = values
+        for i, c in enumerate(p.categorical):
+            out[f"cat{i}"] = _to_text(X[c])
+        return pd.DataFrame(out, index=X.index)
+
+    @staticmethod
+    def _check_frame(X) -> None:
+        if not isinstance(X, pd.DataFrame):
+            raise NotATableError(
+                f"Expected a pandas DataFrame with the training columns; got {type(X).__name__}."
+                " Build one with pd.DataFrame(rows, columns=...)."
+            )
+
+
+def _to_float(col: pd.Series) -> np.ndarray:
+    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan).copy()
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
+def _bool_to_float(col: pd.Series) -> np.ndarray:
+    if pd.api.types.is_bool_dtype(col.dtype) and not col.hasnans:
+        return col.to_numpy(dtype="float64")
+    text = col.astype("object").map(lambda v: str(v).strip().lower() if pd.notna(v) else None)
+    return np.where(text.isin(_TRUE), 1.0, np.where(text.isin(_FALSE), 0.0, np.nan))
+
+
+def _to_text(col: pd.Series) -> np.ndarray:
+    """Categorical values as a plain object array of str, missing as np.nan (what sklearn encoders accept)."""
+    values = col.astype("object").to_numpy(copy=True)
+    mask = pd.isna(values)
+    values[~mask] = [str(v) for v in values[~mask]]
+    values[mask] = np.nan
+    return values
+
+
+def _datetime_parts(col: pd.Series) -> dict[str, np.ndarray]:
+    if not pd.api.types.is_datetime64_any_dtype(col.dtype):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(col, errors="coerce", utc=True)
+            if parsed.notna().sum() < 0.9 * col.notna().sum():
+                parsed = pd.to_datetime(col, errors="coerce", utc=True, format="mixed")
+    else:
+        parsed = col
+    dt = parsed.dt
+    parts = {
+        "year": dt.year, "month": dt.month, "day": dt.day,
+        "dayofweek": dt.dayofweek, "hour": dt.hour + dt.minute / 60.0,
+    }
+    out = {k: v.to_numpy(dtype="float64", na_value=np.nan) for k, v in parts.items()}
+    seconds = (parsed - pd.Timestamp(0, tz=parsed.dt.tz)).dt.total_seconds()
+    out["ordinal"] = seconds.to_numpy(dtype="float64", na_value=np.nan) / 86400.0
+    return out

@@ -1,0 +1,81 @@
+"""Encoder: the learned part of preprocessing, fitted inside each CV training fold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler, TargetEncoder
+
+
+@dataclass(frozen=True)
+class PrepOptions:
+    """What a model family needs from preprocessing (read by the encoder, never by name)."""
+
+    scale: bool = False  # standardise numeric inputs (linear, kNN, MLP)
+    impute: bool = True  # False when the model handles NaN itself (XGBoost, HistGradientBoosting)
+    native_categorical: bool = False  # ordinal codes first, for models with categorical support
+    max_onehot: int = 10  # one-hot up to this many levels, target-encode above
+    max_native: int = 200  # native categorical up to this many levels, target-encode above
+
+
+def native_categorical_count(levels: dict[str, int], opts: PrepOptions) -> int:
+    """How many leading output columns are native categoricals for these options."""
+    if not opts.native_categorical:
+        return 0
+    return sum(1 for n in levels.values() if n <= opts.max_native)
+
+
+class Encoder(TransformerMixin, BaseEstimator):
+    """Impute, encode and scale a TableCleaner frame into a dense float matrix.
+
+    Output column order: native categoricals (ordinal codes, unseen -> NaN), numeric,
+    one-hot, target-encoded. Levels per categorical come from the profile (schema), so
+    the number of native categorical columns is known before fitting.
+    """
+
+    def __init__(self, levels: dict[str, int] | None = None, opts: PrepOptions = PrepOptions(), task: str = "binary"):
+        self.levels = levels
+        self.opts = opts
+        self.task = task
+
+    def fit(self, X: pd.DataFrame, y=None) -> "Encoder":
+        self.ct_ = self._build(X).fit(X, y)
+        return self
+
+    def fit_transform(self, X: pd.DataFrame, y=None, **fit_params) -> np.ndarray:
+        # TargetEncoder.fit_transform cross-fits (each row encoded without its own target).
+        self.ct_ = self._build(X)
+        return np.asarray(self.ct_.fit_transform(X, y), dtype="float64")
+
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.ct_.transform(X), dtype="float64")
+
+    def _build(self, X: pd.DataFrame) -> ColumnTransformer:
+        o, levels = self.opts, self.levels or {}
+        cats = [c for c in X.columns if c.startswith("cat")]
+        nums = [c for c in X.columns if not c.startswith("cat")]
+        native = [c for c in cats if o.native_categorical and levels.get(c, 0) <= o.max_native]
+        onehot = [c for c in cats if c not in native and levels.get(c, 0) <= o.max_onehot]
+        target = [c for c in cats if c not in native and c not in onehot]
+        parts = []
+        if native:
+            enc = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan)
+            parts.append(("native", enc, native))
+        if nums:
+            steps = [SimpleImputer(strategy="median", add_indicator=True)] if o.impute else []
+            steps += [StandardScaler()] if o.scale else []
+            parts.append(("num", make_pipeline(*steps) if steps else "passthrough", nums))
+        if onehot:
+            ohe = OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=5, sparse_output=False, dtype="float64")
+            parts.append(("onehot", ohe, onehot))
+        if target:
+            target_type = "continuous" if self.task == "regression" else self.task
+            te = [TargetEncoder(target_type=target_type)] + ([StandardScaler()] if o.scale else [])
+            parts.append(("target", make_pipeline(*te), target))
+        return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0)

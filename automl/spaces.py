@@ -1,0 +1,109 @@
+"""Search spaces as data: one YAML file per family in ``automl/search_spaces/``.
+
+Format (Optuna's own argument names)::
+
+    family: random_forest
+    params:                      # every task
+      n_estimators: {type: int, low: 50, high: 500, log: true}
+      max_features: {type: float, low: 0.1, high: 1.0}
+    classification:              # binary and multiclass only
+      class_weight: {type: categorical, choices: [null, balanced]}
+    regression: {}
+    default: {n_estimators: 200, max_features: 0.5}   # evaluated first (the portfolio)
+
+YAML is read with ``yaml.safe_load``: no code in it is ever evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from automl.errors import SearchSpaceError, did_you_mean
+from automl.task import REGRESSION
+
+_TOP_KEYS = {"family", "params", "classification", "regression", "default", "description"}
+_DIST_KEYS = {"float": {"type", "low", "high", "log", "step"}, "int": {"type", "low", "high", "log", "step"},
+              "categorical": {"type", "choices"}}
+
+
+@dataclass(frozen=True)
+class Space:
+    """A family's search space for one task: Optuna distributions plus a default point."""
+
+    distributions: dict[str, Any]  # name -> optuna BaseDistribution
+    default: dict[str, Any]
+
+
+def default_dir() -> Path:
+    """The folder holding the built-in YAML spaces (inside the installed package)."""
+    return Path(__file__).parent / "search_spaces"
+
+
+def read_yaml(path: str | Path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise SearchSpaceError(f"Search-space file not found: '{path}'.")
+    try:
+        spec = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise SearchSpaceError(f"'{path}' is not valid YAML: {exc}") from None
+    if not isinstance(spec, dict):
+        raise SearchSpaceError(f"'{path}' must hold a mapping (family: ..., params: ...); got {type(spec).__name__}.")
+    return spec
+
+
+def load_space(family, task: str, spec: dict | None = None) -> Space:
+    """Build the Space of ``family`` for ``task`` from ``spec`` (default: the family's own YAML)."""
+    where = family.name
+    if spec is None:
+        src = family.space if family.space is not None else default_dir() / f"{family.name}.yaml"
+        spec = src if isinstance(src, dict) else read_yaml(src)
+        where = str(src) if not isinstance(src, dict) else family.name
+    _check_keys(spec, _TOP_KEYS, where, "top-level key")
+    if spec.get("family", family.name) != family.name:
+        raise SearchSpaceError(f"{where}: 'family: {spec['family']}' does not match the family {family.name!r}.")
+    section = "regression" if task == REGRESSION else "classification"
+    raw = {**(spec.get("params") or {}), **(spec.get(section) or {})}
+    dists = {name: _distribution(name, d, where) for name, d in raw.items()}
+    default = dict(spec.get("default") or {})
+    other = "classification" if section == "regression" else "regression"
+    known = set(raw) | set(spec.get(other) or {})
+    for key, value in default.items():
+        if key not in known:
+            raise SearchSpaceError(f"{where}: default key {key!r} is not a parameter of the space.{did_you_mean(key, known)}")
+        if key in dists and not dists[key]._contains(dists[key].to_internal_repr(value)):
+            raise SearchSpaceError(f"{where}: default {key}={value!r} is outside its range {dists[key]}.")
+    return Space(dists, {k: v for k, v in default.items() if k in dists})
+
+
+def _distribution(name: str, d: Any, where: str):
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+
+    if not isinstance(d, dict) or "type" not in d:
+        raise SearchSpaceError(f"{where}: parameter {name!r} needs a mapping with 'type' (float, int or categorical).")
+    kind = d["type"]
+    if kind not in _DIST_KEYS:
+        raise SearchSpaceError(f"{where}: parameter {name!r} has type {kind!r}.{did_you_mean(kind, _DIST_KEYS)} Use float, int or categorical.")
+    _check_keys(d, _DIST_KEYS[kind], where, f"key of parameter {name!r}")
+    args = {k: v for k, v in d.items() if k != "type"}
+    try:
+        if kind == "categorical":
+            if not isinstance(args.get("choices"), list) or not args["choices"]:
+                raise ValueError("'choices' must be a non-empty list")
+            return CategoricalDistribution(args["choices"])
+        if "low" not in args or "high" not in args:
+            raise ValueError("'low' and 'high' are required")
+        cls = FloatDistribution if kind == "float" else IntDistribution
+        return cls(**args)
+    except (TypeError, ValueError) as exc:
+        raise SearchSpaceError(f"{where}: parameter {name!r} is invalid: {exc}.") from None
+
+
+def _check_keys(mapping: dict, allowed: set[str], where: str, what: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            raise SearchSpaceError(f"{where}: unknown {what} {key!r}.{did_you_mean(key, allowed)} Allowed: {sorted(allowed)}.")
