@@ -1,0 +1,68 @@
+"""SearchConfig: every setting of a search, validated in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from automl.errors import ConfigError
+
+DEFAULT_TIME_BUDGET = 60.0
+
+
+@dataclass
+class SearchConfig:
+    """Settings of ``automl.fit`` (see its docstring for each one)."""
+
+    time_budget: float | None = None
+    n_trials: int | None = None
+    task: str | None = None
+    metric: str | None = None
+    include: list[str] | None = None
+    search_space: str | os.PathLike | dict | None = None
+    cv: int | float | str = "auto"
+    output_dir: str | os.PathLike = "results"
+    resume: str | os.PathLike | None = None
+    seed: int = 0
+    verbose: int = 0
+    trial_timeout: float | None = None
+    n_jobs: int | None = None
+    sampler: Any = None
+    pruner: Any = None
+    on_trial: Any = None
+    stop: Any = None
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.time_budget is not None:
+            _positive_number("time_budget", self.time_budget, "seconds, e.g. time_budget=60")
+        if self.n_trials is not None and (isinstance(self.n_trials, bool) or not isinstance(self.n_trials, int) or self.n_trials < 1):
+            raise ConfigError(f"n_trials={self.n_trials!r} must be a positive int, e.g. n_trials=50.")
+        if self.trial_timeout is not None:
+            _positive_number("trial_timeout", self.trial_timeout, "seconds per trial, e.g. trial_timeout=30")
+        if self.time_budget is None and self.n_trials is None:
+            self.time_budget = DEFAULT_TIME_BUDGET
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise ConfigError(f"seed={self.seed!r} must be an int.")
+        if self.n_jobs is not None and (not isinstance(self.n_jobs, int) or self.n_jobs < 1):
+            raise ConfigError(f"n_jobs={self.n_jobs!r} must be a positive int (threads per trial), or None for all cores.")
+        if self.on_trial is not None and not callable(self.on_trial):
+            raise ConfigError("on_trial must be a callable taking one trial record (a dict).")
+        if self.stop is not None and not callable(getattr(self.stop, "is_set", None)):
+            raise ConfigError("stop must have an is_set() method, e.g. a threading.Event.")
+        if isinstance(self.include, str):
+            self.include = [self.include]
+
+    @property
+    def threads(self) -> int:
+        return self.n_jobs or os.cpu_count() or 1
+
+    def limits(self) -> dict:
+        return {"time_budget": self.time_budget, "n_trials": self.n_trials, "trial_timeout": self.trial_timeout,
+                "cv": self.cv, "seed": self.seed, "include": self.include}
+
+
+def _positive_number(name: str, value: Any, example: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConfigError(f"{name}={value!r} must be a positive number of {example}.")

@@ -1,0 +1,143 @@
+"""SearchResult: what fit() returns and load() reads back: the best model plus its leaderboard."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from automl.errors import ConfigError, NotATableError
+
+MODEL_FILE, META_FILE, BOARD_FILE = "model.joblib", "model.json", "leaderboard.csv"
+
+
+class SearchResult:
+    """The outcome of a search.
+
+    Attributes:
+        pipeline_: the fitted scikit-learn Pipeline (clean -> encode -> model) on raw rows.
+        leaderboard: one row per finished trial, best first.
+        best_params: ``{"family": ..., **its hyperparameters}`` of the exported model.
+        task, metric, greater_is_better, classes_ (classification), run_dir, best_score.
+    """
+
+    def __init__(self, *, pipeline: Any, leaderboard: pd.DataFrame, best_params: dict, best_trial: int | None,
+                 best_score: float | None, task: str, metric: str, greater_is_better: bool, run_dir: Path | None,
+                 target: Any = None, feature_names: list | None = None):
+        self.pipeline_ = pipeline
+        self.leaderboard = leaderboard
+        self.best_params = best_params
+        self.best_trial = best_trial
+        self.best_score = best_score
+        self.task = task
+        self.metric = metric
+        self.greater_is_better = greater_is_better
+        self.run_dir = Path(run_dir) if run_dir is not None else None
+        self.target = target
+        self.feature_names_in_ = feature_names
+
+    @property
+    def classes_(self) -> np.ndarray | None:
+        return getattr(self.pipeline_, "classes_", None) if self.task != "regression" else None
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Predictions for raw rows (original labels for classification)."""
+        return self.pipeline_.predict(_as_frame(X))
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """Class probabilities, columns in ``classes_`` order."""
+        if self.task == "regression":
+            raise ConfigError("predict_proba() is for classification; this model is a regression. Use predict().")
+        return self.pipeline_.predict_proba(_as_frame(X))
+
+    def __repr__(self) -> str:
+        return (f"SearchResult(task={self.task!r}, metric={self.metric!r}, best={self.best_params.get('family')!r}, "
+                f"score={self.best_score}, trials={len(self.leaderboard)}, run_dir={str(self.run_dir)!r})")
+
+    # -- persistence -------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the model to a folder (created if needed); ``automl.load(path)`` reads it back."""
+        import joblib
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self.pipeline_, path / MODEL_FILE)
+        self.leaderboard.to_csv(path / BOARD_FILE, index=False)
+        meta = {
+            "format": 1, "task": self.task, "metric": self.metric, "greater_is_better": self.greater_is_better,
+            "best_params": self.best_params, "best_trial": self.best_trial, "best_score": self.best_score,
+            "target": _jsonable(self.target), "feature_names": [_jsonable(c) for c in self.feature_names_in_ or []],
+            "run_dir": str(self.run_dir) if self.run_dir else None, "versions": versions(),
+            "classes": [_jsonable(c) for c in self.classes_] if self.classes_ is not None else None,
+        }
+        (path / META_FILE).write_text(json.dumps(meta, indent=2, default=str))
+        return path
+
+
+def load(path: str | os.PathLike) -> SearchResult:
+    """Load a model saved by ``SearchResult.save`` (or a run folder, whose ``model/`` it reads).
+
+    The model is a pickle: load only files you trust.
+    """
+    import joblib
+
+    path = Path(path)
+    if (path / "model" / META_FILE).is_file():
+        path = path / "model"
+    if not (path / META_FILE).is_file():
+        raise ConfigError(f"'{path}' holds no saved automl model ({META_FILE} is missing); pass a folder written by save() or a run folder.")
+    meta = json.loads((path / META_FILE).read_text())
+    now = versions()
+    changed = {k: (v, now.get(k)) for k, v in meta.get("versions", {}).items() if now.get(k) != v}
+    if changed:
+        warnings.warn(f"The model was saved with other library versions {changed}; predictions may differ.", stacklevel=2)
+    board = pd.read_csv(path / BOARD_FILE) if (path / BOARD_FILE).is_file() else pd.DataFrame()
+    return SearchResult(
+        pipeline=joblib.load(path / MODEL_FILE), leaderboard=board, best_params=meta["best_params"],
+        best_trial=meta.get("best_trial"), best_score=meta.get("best_score"), task=meta["task"], metric=meta["metric"],
+        greater_is_better=meta["greater_is_better"], run_dir=meta.get("run_dir"), target=meta.get("target"),
+        feature_names=meta.get("feature_names"),
+    )
+
+
+def versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    out = {}
+    for pkg in ("automl", "scikit-learn", "xgboost", "pandas", "numpy", "optuna"):
+        try:
+            out[pkg] = md.version(pkg if pkg != "xgboost" else _xgb_dist())
+        except md.PackageNotFoundError:
+            continue
+    return out
+
+
+def _xgb_dist() -> str:
+    import importlib.metadata as md
+
+    for name in ("xgboost", "xgboost-cpu"):
+        try:
+            md.version(name)
+            return name
+        except md.PackageNotFoundError:
+            continue
+    return "xgboost"
+
+
+def _as_frame(X: Any) -> pd.DataFrame:
+    if isinstance(X, pd.DataFrame):
+        return X
+    if isinstance(X, pd.Series):
+        return X.to_frame().T
+    raise NotATableError(f"predict() needs a pandas DataFrame with the training columns; got {type(X).__name__}.")
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    return v if isinstance(v, (str, int, float, bool)) or v is None else str(v)

@@ -1,0 +1,43 @@
+"""Entry point of a worker process: ``python -m automl.search._child READ_FD WRITE_FD N_THREADS``.
+
+Started with subprocess (not multiprocessing), so the user's ``__main__`` is never
+re-imported. Messages are pickled (cloudpickle from the parent, so functions defined in
+a notebook or script work); the parent kills this process group on timeout.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from multiprocessing.connection import Connection
+
+
+def main(read_fd: int, write_fd: int, n_threads: int) -> None:
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(n_threads)  # BLAS/OpenMP threads x trials at once <= cores
+    inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    sys.path[:0] = [p for p in pickle.loads(inbox.recv_bytes()) if p not in sys.path]
+    from automl.evaluation.evaluate import evaluate
+    from automl.search.refit import refit
+
+    data = pickle.loads(inbox.recv_bytes())
+    outbox.send(("ready", None))
+
+    def report(step: int, value: float) -> bool:
+        outbox.send(("step", (step, value)))
+        return bool(inbox.recv())
+
+    while True:
+        try:
+            kind, spec = pickle.loads(inbox.recv_bytes())
+        except EOFError:
+            return
+        if kind == "evaluate":
+            outbox.send(("result", evaluate(data, spec, report)))
+        elif kind == "refit":
+            outbox.send(("model", refit(data, spec)))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))

@@ -1,0 +1,54 @@
+"""The time and trial budget of one fit() call, and the refit time it must keep back."""
+
+from __future__ import annotations
+
+import time
+
+SAVE_MARGIN_S = 1.0  # kept for saving the model and leaderboard after the refit
+REFIT_SAFETY = 1.5  # refit estimate = fold fit time scaled to all rows, times this
+
+
+class Budget:
+    """Deadlines on ``time.monotonic``; ``time_budget=None`` means no time limit."""
+
+    def __init__(self, time_budget: float | None, n_trials: int | None, trial_timeout: float | None, t0: float | None = None):
+        self.t0 = time.monotonic() if t0 is None else t0
+        self.time_budget = time_budget
+        self.n_trials = n_trials
+        if trial_timeout is None and time_budget is not None:
+            trial_timeout = max(10.0, 0.25 * time_budget)
+        self.trial_timeout = trial_timeout
+        self.started = 0
+
+    @property
+    def end(self) -> float:
+        return float("inf") if self.time_budget is None else self.t0 + self.time_budget
+
+    @property
+    def hard_end(self) -> float:
+        """When fit() must have returned: budget x 1.1 + 2 s, less the saving margin."""
+        if self.time_budget is None:
+            return float("inf")
+        return self.t0 + self.time_budget * 1.1 + 2.0 - SAVE_MARGIN_S
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    def can_start(self, refit_reserve: float) -> bool:
+        if self.n_trials is not None and self.started >= self.n_trials:
+            return False
+        return time.monotonic() + refit_reserve < self.end
+
+    def trial_deadline(self, refit_reserve: float) -> float:
+        limit = time.monotonic() + (self.trial_timeout or float("inf"))
+        return min(limit, self.end - refit_reserve)
+
+    def default_reserve(self) -> float:
+        """Refit time kept back before any trial has finished."""
+        return 0.0 if self.time_budget is None else min(0.1 * self.time_budget, 1.0 + 0.05 * self.time_budget)
+
+
+def refit_estimate(fit_time_s: float, n_folds: int, n_rows: int, n_train_rows: int) -> float:
+    """Seconds a refit on all rows should take, from the trial's CV fit times."""
+    per_fold = fit_time_s / max(n_folds, 1)
+    return per_fold * (n_rows / max(n_train_rows, 1)) * REFIT_SAFETY + 0.5

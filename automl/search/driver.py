@@ -1,0 +1,115 @@
+"""The search driver: owns the Optuna study, the budget and the run folder.
+
+Backends ask it for the next trial, report fold scores to it (for pruning) and hand it
+finished results; only the driver talks to Optuna (ask/tell) and writes to disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+
+from automl.evaluation.evaluate import COMPLETE, FAILED, PRUNED, TrialResult, TrialSpec
+from automl.evaluation.metrics import Metric
+from automl.families.base import ModelFamily
+from automl.results.leaderboard import make_leaderboard
+from automl.results.store import RunStore
+from automl.search.budget import Budget, refit_estimate
+from automl.search.sampling import suggest
+
+logger = logging.getLogger("automl")
+
+
+class SearchDriver:
+    def __init__(self, *, study, spaces: dict, families: dict[str, ModelFamily], metric: Metric, budget: Budget,
+                 store: RunStore, records: list[dict], n_rows: int, n_train_rows: int, n_folds: int, seed: int,
+                 n_jobs: int, on_trial: Callable[[dict], Any] | None = None, stop=None):
+        self.study, self.spaces, self.families, self.metric = study, spaces, families, metric
+        self.budget, self.store, self.records = budget, store, records
+        self.n_rows, self.n_train_rows, self.n_folds = n_rows, n_train_rows, n_folds
+        self.seed, self.n_jobs, self.on_trial, self.stop = seed, n_jobs, on_trial, stop
+        self._running: dict[int, Any] = {}
+
+    # -- what backends call ------------------------------------------------------------------
+    def stopping(self) -> bool:
+        return bool(self.stop is not None and self.stop.is_set())
+
+    def next_trial(self) -> TrialSpec | None:
+        if self.stopping() or not self.budget.can_start(self.refit_reserve()):
+            return None
+        trial = self.study.ask()
+        family, params = suggest(trial, self.spaces)
+        self._running[trial.number] = trial
+        self.budget.started += 1
+        return TrialSpec(trial.number, self.families[family], params, seed=self.seed, n_jobs=self.n_jobs)
+
+    def trial_deadline(self) -> float:
+        return self.budget.trial_deadline(self.refit_reserve())
+
+    def report(self, number: int, step: int, value: float) -> bool:
+        """Record a fold's running score; True when the pruner says stop this trial."""
+        trial = self._running[number]
+        trial.report(value, step)
+        return trial.should_prune()
+
+    def finish(self, result: TrialResult) -> None:
+        trial = self._running.pop(result.number)
+        if result.status == COMPLETE and not (result.score is not None and math.isfinite(result.score)):
+            result.status, result.error = FAILED, f"the {self.metric.name} score is not a finite number"
+        for key in ("family", "status", "error"):
+            trial.set_user_attr(key, getattr(result, key))
+        if result.status == COMPLETE:
+            self.study.tell(trial, result.score)
+        elif result.status == PRUNED:
+            self.study.tell(trial, state=_state("PRUNED"))
+        else:
+            self.study.tell(trial, state=_state("FAIL"))
+        record = to_record(result)
+        self.records.append(record)
+        self.store.append_trial(record)
+        board = self.leaderboard()
+        self.store.write_leaderboard(board)
+        if result.oof is not None:
+            keep = board.loc[board["status"] == COMPLETE, "trial"].astype(int).tolist()
+            self.store.save_oof(result.number, result.oof, keep)
+        logger.info("Trial %d %s: %s%s (%.1f s)", result.number, result.family, result.status,
+                    f" {self.metric.name}={result.score:.5g}" if result.score is not None else "",
+                    result.fit_time_s, extra={"record": record})
+        if result.error:
+            logger.debug("Trial %d error: %s", result.number, result.error)
+        if self.on_trial is not None:
+            try:
+                self.on_trial(dict(record))
+            except Exception:  # a broken listener must not lose the search
+                logger.exception("on_trial callback failed for trial %d", result.number)
+
+    # -- state -------------------------------------------------------------------------------
+    def leaderboard(self):
+        return make_leaderboard(self.records, self.metric.greater_is_better)
+
+    def best_records(self) -> list[dict]:
+        done = [r for r in self.records if r["status"] == COMPLETE]
+        return sorted(done, key=lambda r: -r["score"] if self.metric.greater_is_better else r["score"])
+
+    def refit_reserve(self) -> float:
+        best = self.best_records()
+        if not best:
+            return self.budget.default_reserve()
+        return refit_estimate(best[0]["fit_time_s"], self.n_folds, self.n_rows, self.n_train_rows)
+
+
+def to_record(result: TrialResult) -> dict:
+    """The JSON-able trial record (trials.jsonl, leaderboard, on_trial)."""
+    record = dataclasses.asdict(dataclasses.replace(result, oof=None))
+    record.pop("oof")
+    record["trial"] = record.pop("number")
+    return record
+
+
+def _state(name: str):
+    from optuna.trial import TrialState
+
+    return getattr(TrialState, name)

@@ -1,0 +1,235 @@
+"""One search, stage by stage: data -> task -> profile -> folds -> study -> trials -> refit -> saved result."""
+
+from __future__ import annotations
+
+import logging
+import platform
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from automl.config import SearchConfig
+from automl.data.checks import split_target
+from automl.data.intake import read_table
+from automl.data.profile import DataProfile, profile_columns
+from automl.errors import ConfigError, EmptyDataError, SearchError, TargetError
+from automl.evaluation.evaluate import FAILED, EvalData, TrialSpec
+from automl.evaluation.metrics import Metric, get_metric
+from automl.evaluation.splits import fold_indices, make_folds, n_folds, resolve_cv
+from automl.families.registry import families_for
+from automl.preprocess import TableCleaner
+from automl.result import SearchResult, versions
+from automl.results.leaderboard import make_leaderboard
+from automl.results.store import RunStore
+from automl.search.budget import Budget, refit_estimate
+from automl.search.driver import SearchDriver
+from automl.search.sampling import fixed_params, make_pruner, make_sampler
+from automl.spaces import load_space, read_yaml
+from automl.task import REGRESSION, infer_task
+
+logger = logging.getLogger("automl")
+STUDY_NAME = "automl"
+
+
+@dataclass
+class Prepared:
+    X: pd.DataFrame
+    y: pd.Series
+    task: str
+    metric: Metric
+    profile: DataProfile
+    classes: np.ndarray | None
+    y_fit: np.ndarray  # class codes or float targets
+    fold_id: np.ndarray
+    store: RunStore
+    run_info: dict
+
+
+def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=None, con=None) -> SearchResult:
+    from automl.api import data_fingerprint
+    from automl.search.backend import LocalBackend
+
+    budget = Budget(cfg.time_budget, cfg.n_trials, cfg.trial_timeout, t0=t0)
+    X, y = split_target(read_table(data, con=con), target)
+    fingerprint = data_fingerprint(X, y)
+    prep = _resume(X, y, target, cfg, fingerprint) if cfg.resume else _new_run(X, y, target, cfg, fingerprint)
+    families = {f.name: f for f in families_for(prep.task, prep.run_info["include"])}
+    spaces = _spaces(families, prep.task, cfg.search_space)
+    Xc = TableCleaner(prep.profile).fit(prep.X).transform(prep.X)
+    eval_data = EvalData(Xc, prep.y_fit, prep.fold_id, prep.task, len(prep.classes) if prep.classes is not None else 0,
+                         prep.profile, prep.metric, X_raw=prep.X, y_raw=prep.y)
+    backend = backend or LocalBackend()
+    try:
+        backend.start(eval_data, cfg.threads)
+        study, records = _open_study(prep, cfg, families, spaces)
+        driver = SearchDriver(study=study, spaces=spaces, families=families, metric=prep.metric, budget=budget,
+                              store=prep.store, records=records, n_rows=len(prep.y),
+                              n_train_rows=len(fold_indices(prep.fold_id, 0)[0]), n_folds=n_folds(prep.fold_id),
+                              seed=cfg.seed, n_jobs=cfg.threads, on_trial=cfg.on_trial, stop=cfg.stop)
+        backend.run(driver)
+        pipeline, record = _refit_best(backend, driver, budget)
+    finally:
+        backend.close()
+    return _finish(prep, driver, pipeline, record, budget, target)
+
+
+# -- stages -------------------------------------------------------------------------------------
+def _new_run(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
+    info = infer_task(y, cfg.task)
+    logger.info("Task: %s (%s).", info.kind, info.reason)
+    metric = get_metric(cfg.metric, info.kind)
+    families_for(info.kind, cfg.include)  # fail on bad names before creating a run folder
+    profile = _profile(X)
+    classes, y_fit = _encode_target(y, info.kind)
+    cv = resolve_cv(cfg.cv, len(y))
+    fold_id = make_folds(y_fit, info.kind != REGRESSION, cv, cfg.seed)
+    store = RunStore.create(cfg.output_dir)
+    store.save_folds(fold_id)
+    run_info = {
+        "target": target if isinstance(target, (str, int, float)) else str(target), "task": info.kind,
+        "task_reason": info.reason, "metric": metric.name, "greater_is_better": metric.greater_is_better,
+        "include": cfg.include, "cv": cv, "seed": cfg.seed, "data_fingerprint": fingerprint,
+        "n_rows": len(y), "classes": None if classes is None else [_plain(c) for c in classes],
+        "schema": profile.to_json(), "limits": cfg.limits(), "versions": {**versions(), "python": platform.python_version()},
+        "search_space": cfg.search_space if isinstance(cfg.search_space, (dict, type(None))) else str(cfg.search_space),
+    }
+    store.write_json("run.json", run_info)
+    logger.info("Run folder: %s", store.run_dir)
+    return Prepared(X, y, info.kind, metric, profile, classes, y_fit, fold_id, store, run_info)
+
+
+def _resume(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
+    store = RunStore.open(cfg.resume)
+    info = store.read_json("run.json")
+    if info["data_fingerprint"] != fingerprint:
+        raise ConfigError(f"resume={str(cfg.resume)!r} was run on other data; pass the same table and target to continue it.")
+    for name, value in (("task", cfg.task), ("metric", cfg.metric)):
+        if value is not None and value != info[name]:
+            raise ConfigError(f"{name}={value!r} differs from the resumed run's {info[name]!r}; leave it out when resuming.")
+    if cfg.include is not None and list(cfg.include) != list(info["include"] or []):
+        raise ConfigError(f"include= cannot change when resuming (the run searched {info['include'] or 'all families'}).")
+    metric = get_metric(info["metric"], info["task"])
+    classes, y_fit = _encode_target(y, info["task"])
+    logger.info("Resuming run %s", store.run_dir)
+    return Prepared(X, y, info["task"], metric, _profile(X), classes, y_fit, store.load_folds(), store, info)
+
+
+def _profile(X: pd.DataFrame) -> DataProfile:
+    profile = profile_columns(X)
+    if not profile.used:
+        reasons = "; ".join(f"{c!r}: {r}" for c, r in list(profile.dropped.items())[:5])
+        raise EmptyDataError(f"No usable feature column is left after dropping uninformative ones ({reasons}).")
+    return profile
+
+
+def _encode_target(y: pd.Series, task: str) -> tuple[np.ndarray | None, np.ndarray]:
+    if task == REGRESSION:
+        try:
+            return None, y.to_numpy(dtype="float64")
+        except (TypeError, ValueError):
+            raise TargetError(f"task='regression' needs a numeric target; {y.name!r} has values like {y.iloc[0]!r}.") from None
+    values = y.to_numpy(dtype=object)
+    try:
+        classes, codes = np.unique(values, return_inverse=True)
+    except TypeError:  # mixed types cannot be sorted; compare them as text
+        classes, codes = np.unique(values.astype(str), return_inverse=True)
+    if len(classes) < 2:
+        raise TargetError(f"Target column {y.name!r} has a single class ({classes[0]!r}); a classifier needs two or more.")
+    return classes, codes
+
+
+def _spaces(families: dict, task: str, search_space) -> dict:
+    user = {}
+    if search_space is not None:
+        user = search_space if isinstance(search_space, dict) else read_yaml(search_space)
+        unknown = [k for k in user if k not in families]
+        if unknown:
+            from automl.errors import SearchSpaceError, did_you_mean
+
+            raise SearchSpaceError(f"search_space names {unknown[0]!r}, which is not a family being searched."
+                                   f"{did_you_mean(unknown[0], families)} Searched: {sorted(families)}.")
+    return {name: load_space(f, task, user.get(name)) for name, f in families.items()}
+
+
+def _open_study(prep: Prepared, cfg: SearchConfig, families: dict, spaces: dict):
+    import optuna
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+    from optuna.trial import TrialState
+
+    storage = JournalStorage(JournalFileBackend(str(prep.store.journal_path)))
+    records = prep.store.read_trials()
+    seed = cfg.seed + len(records)  # a resumed run must not replay the same random draws
+    study = optuna.create_study(storage=storage, study_name=STUDY_NAME, load_if_exists=True,
+                                direction=prep.metric.direction, sampler=cfg.sampler or make_sampler(seed),
+                                pruner=cfg.pruner or make_pruner())
+    seen = {r["trial"] for r in records}
+    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        study.tell(t.number, state=TrialState.FAIL)  # its process died mid-trial
+        if t.number not in seen:
+            records.append(_orphan_record(t))
+            prep.store.append_trial(records[-1])
+    if not records and not study.trials:
+        for name, space in spaces.items():  # the portfolio: each family's default first
+            study.enqueue_trial(fixed_params(name, space.default), skip_if_exists=True)
+    return study, records
+
+
+def _orphan_record(t) -> dict:
+    family = t.params.get("family", "?")
+    params = {k.split(".", 1)[1]: v for k, v in t.params.items() if "." in k}
+    start = t.datetime_start.isoformat() if t.datetime_start else ""
+    return {"trial": t.number, "family": family, "params": params, "status": FAILED, "score": None,
+            "score_std": None, "fold_scores": [], "error": "Orphaned: the process running this trial died",
+            "fit_time_s": 0.0, "predict_time_s": 0.0, "started_at": start, "finished_at": "", "worker": ""}
+
+
+def _refit_best(backend, driver: SearchDriver, budget: Budget):
+    """Refit the best trial on all rows; if it cannot finish in time, the next best that can."""
+    candidates = driver.best_records()
+    if not candidates:
+        raise SearchError(
+            f"No trial completed, so there is no model to export. The leaderboard in '{driver.store.run_dir}'"
+            " shows each trial's error; raise time_budget/trial_timeout or fix the errors, then resume."
+        )
+    errors = []
+    for record in candidates[:5]:
+        left = budget.hard_end - time.monotonic()
+        needed = refit_estimate(record["fit_time_s"], driver.n_folds, driver.n_rows, driver.n_train_rows)
+        if record is not candidates[0] and needed > left:
+            continue
+        spec = TrialSpec(record["trial"], driver.families[record["family"]], record["params"], seed=driver.seed,
+                         n_jobs=driver.n_jobs)
+        out = backend.refit(spec, budget.hard_end)
+        if not isinstance(out, str):
+            return out, record
+        errors.append(f"trial {record['trial']}: {out}")
+        logger.warning("Refit of trial %d failed: %s", record["trial"], out)
+    raise SearchError("Could not refit any of the best trials on all rows: " + "; ".join(errors))
+
+
+def _finish(prep: Prepared, driver: SearchDriver, pipeline, record: dict, budget: Budget, target) -> SearchResult:
+    board = driver.leaderboard()
+    prep.store.write_leaderboard(board)
+    result = SearchResult(pipeline=pipeline, leaderboard=board, best_params={"family": record["family"], **record["params"]},
+                          best_trial=record["trial"], best_score=record["score"], task=prep.task, metric=prep.metric.name,
+                          greater_is_better=prep.metric.greater_is_better, run_dir=prep.store.run_dir, target=target,
+                          feature_names=list(prep.X.columns))
+    result.save(prep.store.run_dir / "model")
+    counts = board["status"].value_counts().to_dict()
+    info = prep.store.read_json("run.json")
+    info.setdefault("sessions", []).append({"elapsed_s": round(budget.elapsed(), 2), "trials_started": budget.started,
+                                            "limits": {"time_budget": budget.time_budget, "n_trials": budget.n_trials}})
+    info.update({"trial_counts": counts, "best_trial": record["trial"], "best_family": record["family"],
+                 "best_score": record["score"]})
+    prep.store.write_json("run.json", info)
+    logger.info("Best: trial %d %s %s=%.5g; saved to %s", record["trial"], record["family"], prep.metric.name,
+                record["score"], prep.store.run_dir / "model")
+    return result
+
+
+def _plain(v):
+    return v.item() if isinstance(v, np.generic) else v if isinstance(v, (str, int, float, bool)) else str(v)

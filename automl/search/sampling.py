@@ -1,0 +1,56 @@
+"""The only code that touches optuna.Trial: pick a family, then its namespaced parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FAMILY_PARAM = "family"
+
+
+def suggest(trial, spaces: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Sample ``family`` (categorical) and then ``<family>.<param>`` for each of its parameters."""
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+
+    family = trial.suggest_categorical(FAMILY_PARAM, list(spaces))
+    params = {}
+    for name, dist in spaces[family].distributions.items():
+        key = f"{family}.{name}"
+        if isinstance(dist, CategoricalDistribution):
+            params[name] = trial.suggest_categorical(key, dist.choices)
+        elif isinstance(dist, IntDistribution):
+            params[name] = trial.suggest_int(key, dist.low, dist.high, step=dist.step, log=dist.log)
+        elif isinstance(dist, FloatDistribution):
+            params[name] = trial.suggest_float(key, dist.low, dist.high, step=dist.step, log=dist.log)
+        else:  # pragma: no cover - spaces.py only builds the three kinds above
+            raise TypeError(f"unsupported distribution {dist!r}")
+    return family, params
+
+
+def fixed_params(family: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The study's parameter dict for a given point (for ``study.enqueue_trial``)."""
+    return {FAMILY_PARAM: family, **{f"{family}.{k}": v for k, v in params.items()}}
+
+
+def make_sampler(seed: int):
+    """TPE, with every argument that Optuna 5 changed set explicitly.
+
+    multivariate + group: the space is conditional (a family, then its own parameters),
+    so TPE models each family's parameters jointly instead of one by one.
+    constant_liar: trials still running count as bad results, so parallel workers
+    are not handed the same point.
+    """
+    import warnings
+
+    from optuna.exceptions import ExperimentalWarning
+    from optuna.samplers import TPESampler
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExperimentalWarning)
+        return TPESampler(seed=seed, n_startup_trials=10, multivariate=True, group=True, constant_liar=True)
+
+
+def make_pruner():
+    """Median pruning on the running mean of fold scores, after 5 completed trials."""
+    from optuna.pruners import MedianPruner
+
+    return MedianPruner(n_startup_trials=5, n_warmup_steps=0)
