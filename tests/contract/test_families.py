@@ -1,0 +1,106 @@
+"""The contract every registered model family obeys (adding a family adds its checks here)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from automl.data.profile import profile_columns
+from automl.evaluation.evaluate import COMPLETE, EvalData, TrialSpec, evaluate
+from automl.evaluation.metrics import get_metric
+from automl.evaluation.splits import make_folds
+from automl.families.registry import BUILTIN, all_families
+from automl.pipeline import build_model, fit_context
+from automl.preprocess import TableCleaner
+from automl.spaces import default_dir, load_space
+from automl.task import REGRESSION
+
+CASES = [(name, task) for name, fam in all_families().items() if name in BUILTIN for task in sorted(fam.tasks)]
+IDS = [f"{name}-{task}" for name, task in CASES]
+
+
+def _frame(task: str, n: int = 160) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({
+        "a": rng.normal(size=n),
+        "b": np.where(rng.random(n) < 0.1, np.nan, rng.normal(size=n)),
+        "colour": rng.choice(["red", "green", "blue"], n),
+        "city": [f"c{i}" for i in rng.integers(0, 40, n)],  # medium cardinality
+    })
+    signal = X["a"] + (X["colour"] == "red")
+    if task == REGRESSION:
+        return X, (signal * 10 + rng.normal(size=n)).to_numpy()
+    k = 2 if task == "binary" else 3
+    return X, np.digitize(signal, np.quantile(signal, np.linspace(0, 1, k + 1)[1:-1]))
+
+
+def _data(task: str) -> EvalData:
+    X, y = _frame(task)
+    profile = profile_columns(X)
+    Xc = TableCleaner(profile).fit(X).transform(X)
+    n_classes = 0 if task == REGRESSION else len(np.unique(y))
+    folds = make_folds(y, task != REGRESSION, 2, 0)
+    return EvalData(Xc, y, folds, task, n_classes, profile, get_metric(None, task))
+
+
+def _ends(space, end: int) -> dict:
+    from optuna.distributions import CategoricalDistribution
+
+    return {k: (d.choices[end] if isinstance(d, CategoricalDistribution) else (d.low, d.high)[end])
+            for k, d in space.distributions.items()}
+
+
+def _param_names(estimator) -> set[str]:
+    names = set()
+    for key in estimator.get_params(deep=True):
+        names.add(key.split("__")[-1])
+    return names
+
+
+def test_every_builtin_family_has_a_yaml_and_every_yaml_a_family():
+    yamls = {p.stem for p in default_dir().glob("*.yaml")}
+    assert yamls == set(BUILTIN)
+
+
+@pytest.mark.parametrize("name,task", CASES, ids=IDS)
+def test_space_keys_are_estimator_parameters(name, task):
+    family = all_families()[name]
+    space = load_space(family, task)
+    assert len(space.distributions) >= 2, "a search space needs several real hyperparameters"
+    ctx = fit_context(family, _data(task).profile, task, 100, 3, 1, 0)
+    est = family.make(dict(space.default), ctx)
+    allowed = _param_names(est) | set(family.derived_params)
+    unknown = sorted(set(space.distributions) - allowed)
+    assert not unknown, f"{name}.yaml keys that {type(est).__name__} does not take: {unknown}"
+
+
+@pytest.mark.parametrize("name,task", CASES, ids=IDS)
+def test_fits_and_predicts_at_default_and_range_ends(name, task):
+    family = all_families()[name]
+    space = load_space(family, task)
+    data = _data(task)
+    for params in (space.default, _ends(space, 0), _ends(space, -1)):
+        params = {**_ends(space, 0), **params}
+        res = evaluate(data, TrialSpec(0, family, params, n_jobs=1))
+        assert res.status == COMPLETE, f"{name} {params}: {res.error}"
+        assert np.isfinite(res.score)
+        assert res.oof.shape == ((len(data.y),) if task == REGRESSION else (len(data.y), data.n_classes))
+        if task != REGRESSION:
+            assert np.allclose(res.oof.sum(axis=1), 1, atol=1e-4)
+
+
+@pytest.mark.parametrize("name,task", CASES, ids=IDS)
+def test_pipeline_clones_and_needs_are_met(name, task):
+    family = all_families()[name]
+    data = _data(task)
+    ctx = fit_context(family, data.profile, task, len(data.y), data.n_classes, 1, 0)
+    model = build_model(family, load_space(family, task).default, data.profile, ctx)
+    clone(model)  # __init__ only stores its arguments
+    model.fit(data.X, data.y)
+    encoded = model.named_steps["encode"].transform(data.X)
+    if family.prep.impute:
+        assert not np.isnan(encoded).any(), f"{name} asked for imputation but got NaN"
+    if task != REGRESSION:
+        assert model.predict_proba(data.X).shape == (len(data.y), data.n_classes)
