@@ -6,6 +6,7 @@ import time
 
 SAVE_MARGIN_S = 1.0  # kept for saving the model and leaderboard after the refit
 REFIT_SAFETY = 1.5  # refit estimate = fold fit time scaled to all rows, times this
+WORKER_RESTART_S = 1.5  # a trial killed at the search deadline leaves the refit a fresh worker to wait for
 
 
 class Budget:

@@ -17,7 +17,7 @@ from automl.evaluation.metrics import Metric
 from automl.families.base import ModelFamily
 from automl.results.leaderboard import make_leaderboard
 from automl.results.store import RunStore
-from automl.search.budget import Budget, refit_estimate
+from automl.search.budget import WORKER_RESTART_S, Budget, refit_estimate
 from automl.search.sampling import suggest
 
 logger = logging.getLogger("automl")
@@ -98,7 +98,8 @@ class SearchDriver:
         best = self.best_records()
         if not best:
             return self.budget.default_reserve()
-        return refit_estimate(best[0]["fit_time_s"], self.n_folds, self.n_rows, self.n_train_rows)
+        needed = refit_estimate(best[0]["fit_time_s"], self.n_folds, self.n_rows, self.n_train_rows)
+        return needed + WORKER_RESTART_S
 
 
 def to_record(result: TrialResult) -> dict:

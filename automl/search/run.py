@@ -188,7 +188,7 @@ def _orphan_record(t) -> dict:
 
 
 def _refit_best(backend, driver: SearchDriver, budget: Budget):
-    """Refit the best trial on all rows; if it cannot finish in time, the next best that can."""
+    """Refit the best trial on all rows; when it cannot finish in time, the best one that can."""
     candidates = driver.best_records()
     if not candidates:
         raise SearchError(
@@ -196,11 +196,7 @@ def _refit_best(backend, driver: SearchDriver, budget: Budget):
             " shows each trial's error; raise time_budget/trial_timeout or fix the errors, then resume."
         )
     errors = []
-    for record in candidates[:5]:
-        left = budget.hard_end - time.monotonic()
-        needed = refit_estimate(record["fit_time_s"], driver.n_folds, driver.n_rows, driver.n_train_rows)
-        if record is not candidates[0] and needed > left:
-            continue
+    for record in _refit_order(candidates[:5], driver, budget.hard_end - time.monotonic()):
         spec = TrialSpec(record["trial"], driver.families[record["family"]], record["params"], seed=driver.seed,
                          n_jobs=driver.n_jobs)
         out = backend.refit(spec, budget.hard_end)
@@ -209,6 +205,15 @@ def _refit_best(backend, driver: SearchDriver, budget: Budget):
         errors.append(f"trial {record['trial']}: {out}")
         logger.warning("Refit of trial %d failed: %s", record["trial"], out)
     raise SearchError("Could not refit any of the best trials on all rows: " + "; ".join(errors))
+
+
+def _refit_order(candidates: list[dict], driver: SearchDriver, left: float) -> list[dict]:
+    """Best first among those whose refit should fit in ``left`` seconds; else the quickest one."""
+    def needed(r):
+        return refit_estimate(r["fit_time_s"], driver.n_folds, driver.n_rows, driver.n_train_rows)
+
+    fitting = [r for r in candidates if needed(r) <= left]
+    return fitting or [min(candidates, key=needed)]
 
 
 def _finish(prep: Prepared, driver: SearchDriver, pipeline, record: dict, budget: Budget, target) -> SearchResult:
