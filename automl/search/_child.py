@@ -12,7 +12,24 @@ import sys
 from multiprocessing.connection import Connection
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    """End this worker when the search process dies (even by SIGKILL, mid-fit)."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(read_fd: int, write_fd: int, n_threads: int) -> None:
+    import os
+
+    _exit_with_parent(os.getppid())
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(n_threads)  # BLAS/OpenMP threads x trials at once <= cores

@@ -142,3 +142,31 @@ def test_resume_after_sigkill(tmp_path):
     assert orphan["status"] == "failed" and "Orphaned" in orphan["error"]
     assert len(board) == 2 + 3  # the kept trial, the orphan, and three new ones
     assert board["trial"].max() == 4
+
+
+def test_worker_exits_when_the_search_process_is_killed(tmp_path):
+    import psutil
+
+    script = textwrap.dedent(f"""
+        import automl
+        from sklearn.datasets import load_breast_cancer
+        from tests.families_for_tests import make_sleeper, SLEEPER_SPACE
+        automl.register_family("sleeper", make_sleeper, SLEEPER_SPACE, tasks=["binary"])
+        automl.fit(load_breast_cancer(as_frame=True).frame, "target", n_trials=3, include=["sleeper"],
+                   output_dir={str(tmp_path)!r})
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        children = []
+        while time.monotonic() < deadline and not children:
+            children = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                        if "automl.search._child" in " ".join(c.cmdline())]
+            time.sleep(0.2)
+        assert children, "no worker process started"
+        time.sleep(3)  # the worker is inside the sleeping fit now
+    finally:
+        proc.kill()  # SIGKILL to the driver only; its worker must notice and exit
+        proc.wait()
+    gone, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive, f"worker outlived the search process: {alive}"

@@ -1,0 +1,148 @@
+"""Print the engine's own costs: import time, worker-process isolation, driver per trial, threads.
+
+    python benchmarks/engine_overheads.py [--reps 5]
+
+Run it alone on the machine: figures are medians of repeated runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def import_time(reps: int) -> float:
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import automl"], check=True)
+        times.append(time.perf_counter() - t)
+    base = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        base.append(time.perf_counter() - t)
+    return statistics.median(times), statistics.median(base)
+
+
+def _tiny_data():
+    from sklearn.datasets import load_breast_cancer
+
+    from automl.data.profile import profile_columns
+    from automl.evaluation.evaluate import EvalData
+    from automl.evaluation.metrics import get_metric
+    from automl.evaluation.splits import make_folds
+    from automl.preprocess import TableCleaner
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    prof = profile_columns(X)
+    y = y.to_numpy()
+    return EvalData(TableCleaner(prof).fit(X).transform(X), y, make_folds(y, True, 5, 0), "binary", 2, prof,
+                    get_metric(None, "binary"), X_raw=X, y_raw=pd_series(y))
+
+
+def pd_series(y):
+    import pandas as pd
+
+    return pd.Series(y)
+
+
+def isolation(reps: int) -> dict:
+    from automl.evaluation.evaluate import TrialSpec, evaluate
+    from automl.families.registry import get_family
+    from automl.search.worker import WorkerProcess
+
+    data = _tiny_data()
+    spec = TrialSpec(0, get_family("naive_bayes"), {"variant": "gaussian", "var_smoothing": 1e-9})
+    inproc = []
+    for _ in range(reps * 10):
+        t = time.perf_counter()
+        evaluate(data, spec)
+        inproc.append(time.perf_counter() - t)
+    worker = WorkerProcess(pickle.dumps(data), 2)
+    t = time.perf_counter()
+    worker.start()
+    worker.evaluate(spec, time.monotonic() + 60, lambda s, v: False)
+    first = time.perf_counter() - t
+    viaworker = []
+    for _ in range(reps * 10):
+        t = time.perf_counter()
+        worker.evaluate(spec, time.monotonic() + 60, lambda s, v: False)
+        viaworker.append(time.perf_counter() - t)
+    restarts = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        worker.restart()
+        worker.evaluate(spec, time.monotonic() + 60, lambda s, v: False)
+        restarts.append(time.perf_counter() - t - statistics.median(viaworker))
+    worker.close()
+    return {"trial_in_process_ms": 1e3 * statistics.median(inproc), "trial_via_worker_ms": 1e3 * statistics.median(viaworker),
+            "first_trial_incl_start_s": first, "restart_s": statistics.median(restarts)}
+
+
+def driver_overhead(n_trials: int) -> dict:
+    import automl
+
+    from sklearn.datasets import load_breast_cancer
+
+    df = load_breast_cancer(as_frame=True).frame.head(200)
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        res = automl.fit(df, "target", n_trials=n_trials, include=["naive_bayes"], output_dir=tmp, cv=2)
+        wall = time.perf_counter() - t
+    b = res.leaderboard
+    work = (b["fit_time_s"] + b["predict_time_s"]).sum()
+    return {"trials": len(b), "wall_s": wall, "model_work_s": work, "overhead_ms_per_trial": 1e3 * (wall - work) / len(b)}
+
+
+def threads(reps: int) -> list[tuple]:
+    import numpy as np
+    from sklearn.datasets import make_classification
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from threadpoolctl import threadpool_limits
+    from xgboost import XGBClassifier
+
+    X, y = make_classification(n_samples=20_000, n_features=30, random_state=0)
+    rows = []
+    for name, make in (("xgboost 200 trees", lambda n: XGBClassifier(n_estimators=200, n_jobs=n)),
+                       ("hist_gradient_boosting 200 iters", lambda n: HistGradientBoostingClassifier(max_iter=200, early_stopping=False)),
+                       ("random_forest 100 trees", lambda n: RandomForestClassifier(100, n_jobs=n))):
+        t_by_n = {}
+        for n in (1, 2):
+            times = []
+            for _ in range(reps):
+                with threadpool_limits(n):
+                    t = time.perf_counter()
+                    make(n).fit(X, y)
+                    times.append(time.perf_counter() - t)
+            t_by_n[n] = float(np.median(times))
+        rows.append((name, t_by_n[1], t_by_n[2], t_by_n[1] / t_by_n[2]))
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=5)
+    args = ap.parse_args()
+    imp, base = import_time(args.reps)
+    print(f"import automl: {imp * 1e3:.0f} ms wall per interpreter (bare interpreter {base * 1e3:.0f} ms) -> automl adds {1e3 * (imp - base):.0f} ms")
+    iso = isolation(args.reps)
+    print(f"isolation: one tiny trial in process {iso['trial_in_process_ms']:.1f} ms, via warm worker "
+          f"{iso['trial_via_worker_ms']:.1f} ms -> {iso['trial_via_worker_ms'] - iso['trial_in_process_ms']:.1f} ms per trial; "
+          f"worker start + first trial {iso['first_trial_incl_start_s']:.2f} s; replacing a killed worker {iso['restart_s']:.2f} s")
+    for n in (200, 1000):
+        d = driver_overhead(n)
+        print(f"driver: {d['trials']} trials in {d['wall_s']:.1f} s, model work {d['model_work_s']:.1f} s -> "
+              f"{d['overhead_ms_per_trial']:.1f} ms per trial (Optuna ask/tell + journal + records + IPC + startup/refit amortised)")
+    print("threads (20k x 30, median of reps):")
+    for name, t1, t2, speedup in threads(args.reps):
+        print(f"  {name:34s} 1 thread {t1:6.2f} s   2 threads {t2:6.2f} s   speed-up {speedup:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Search behaviour: portfolio first, seeded determinism, user search spaces, SQL input, holdout CV."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import numpy as np
+import pytest
+
+import automl
+from automl.errors import SearchSpaceError
+from automl.families.registry import BUILTIN
+from automl.spaces import load_space
+
+pytestmark = pytest.mark.slow
+
+
+def _params(board):
+    return [(r.family, r.params) for r in board.sort_values("trial").itertuples()]
+
+
+def test_portfolio_defaults_run_first(breast_cancer, out_dir):
+    res = automl.fit(breast_cancer, "target", n_trials=9, output_dir=out_dir)
+    board = res.leaderboard.sort_values("trial")
+    assert board["family"].tolist() == list(BUILTIN)  # each family's default, in registry order
+    for row in board.itertuples():
+        family = automl.families.registry.get_family(row.family)
+        default = load_space(family, "binary").default
+        params = json.loads(row.params)
+        assert {k: params[k] for k in default} == default
+
+
+def test_same_seed_same_search(wine, out_dir):
+    kw = dict(n_trials=14, output_dir=out_dir, include=["linear", "decision_tree", "naive_bayes"], seed=3)
+    a = automl.fit(wine, "target", **kw)
+    b = automl.fit(wine, "target", **kw)
+    assert _params(a.leaderboard) == _params(b.leaderboard)
+    assert np.allclose(a.leaderboard["score"].fillna(-1), b.leaderboard["score"].fillna(-1))
+    c = automl.fit(wine, "target", **{**kw, "seed": 4})
+    assert _params(c.leaderboard) != _params(a.leaderboard)
+
+
+def test_user_search_space_replaces_a_family_space(breast_cancer, out_dir, tmp_path):
+    space = tmp_path / "space.yaml"
+    space.write_text("decision_tree:\n  params:\n    max_depth: {type: int, low: 2, high: 3}\n  default: {max_depth: 2}\n")
+    res = automl.fit(breast_cancer, "target", n_trials=8, output_dir=out_dir, include=["decision_tree"],
+                     search_space=space)
+    depths = [json.loads(p)["max_depth"] for p in res.leaderboard["params"]]
+    assert set(depths) <= {2, 3} and all(set(json.loads(p)) == {"max_depth"} for p in res.leaderboard["params"])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("decision_tree:\n  params:\n    max_depth: {type: int, low: 5, high: 3}\n")
+    with pytest.raises(SearchSpaceError, match="max_depth"):
+        automl.fit(breast_cancer, "target", n_trials=1, output_dir=out_dir, include=["decision_tree"], search_space=bad)
+    with pytest.raises(SearchSpaceError, match="Did you mean 'decision_tree'"):
+        automl.fit(breast_cancer, "target", n_trials=1, output_dir=out_dir, search_space={"decision_tre": {}})
+
+
+def test_sql_query_input(breast_cancer, out_dir, tmp_path):
+    con = sqlite3.connect(tmp_path / "data.db")
+    breast_cancer.to_sql("cells", con, index=False)
+    res = automl.fit('SELECT * FROM cells WHERE "mean radius" > 0', "target", con=con, n_trials=2,
+                     include=["linear"], output_dir=out_dir)
+    assert res.task == "binary" and res.leaderboard.iloc[0]["status"] == "complete"
+    con.close()
+
+
+def test_holdout_cv(diabetes, out_dir):
+    res = automl.fit(diabetes, "target", n_trials=3, cv=0.25, include=["linear"], output_dir=out_dir)
+    folds = np.load(res.run_dir / "folds.npy")
+    assert set(folds) == {-1, 0} and abs((folds == 0).mean() - 0.25) < 0.01
+    assert res.leaderboard["score_std"].fillna(0).eq(0).all()  # one validation split
+
+
+def test_pruner_prunes_bad_trials(wine, out_dir):
+    res = automl.fit(wine, "target", n_trials=30, output_dir=out_dir, seed=1)
+    counts = res.leaderboard["status"].value_counts()
+    assert counts.get("pruned", 0) >= 1
+    trials = [json.loads(line) for line in (res.run_dir / "trials.jsonl").read_text().splitlines()]
+    pruned = [t for t in trials if t["status"] == "pruned"]
+    assert all(len(t["fold_scores"]) < 5 for t in pruned)  # stopped before the last fold
