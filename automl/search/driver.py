@@ -94,6 +94,16 @@ class SearchDriver:
         done = [r for r in self.records if r["status"] == COMPLETE]
         return sorted(done, key=lambda r: -r["score"] if self.metric.greater_is_better else r["score"])
 
+    def pruning_summary(self) -> dict:
+        """How many trials were pruned and the fold-fitting time that saved (estimated from their own folds)."""
+        saved = 0.0
+        pruned = [r for r in self.records if r["status"] == PRUNED and r.get("fold_scores")]
+        for r in pruned:
+            done = len(r["fold_scores"])
+            saved += (r["fit_time_s"] + r["predict_time_s"]) / done * (self.n_folds - done)
+        work = sum(r["fit_time_s"] + r["predict_time_s"] for r in self.records)
+        return {"pruned": len(pruned), "est_time_saved_s": round(saved, 2), "model_time_s": round(work, 2)}
+
     def refit_reserve(self) -> float:
         best = self.best_records()
         if not best:

@@ -229,7 +229,7 @@ def _finish(prep: Prepared, driver: SearchDriver, pipeline, record: dict, budget
     info.setdefault("sessions", []).append({"elapsed_s": round(budget.elapsed(), 2), "trials_started": budget.started,
                                             "limits": {"time_budget": budget.time_budget, "n_trials": budget.n_trials}})
     info.update({"trial_counts": counts, "best_trial": record["trial"], "best_family": record["family"],
-                 "best_score": record["score"]})
+                 "best_score": record["score"], "pruning": driver.pruning_summary()})
     prep.store.write_json("run.json", info)
     logger.info("Best: trial %d %s %s=%.5g; saved to %s", record["trial"], record["family"], prep.metric.name,
                 record["score"], prep.store.run_dir / "model")

@@ -79,3 +79,5 @@ def test_pruner_prunes_bad_trials(wine, out_dir):
     trials = [json.loads(line) for line in (res.run_dir / "trials.jsonl").read_text().splitlines()]
     pruned = [t for t in trials if t["status"] == "pruned"]
     assert all(len(t["fold_scores"]) < 5 for t in pruned)  # stopped before the last fold
+    summary = json.loads((res.run_dir / "run.json").read_text())["pruning"]
+    assert summary["pruned"] == len(pruned) and summary["est_time_saved_s"] > 0
