@@ -71,10 +71,11 @@ def main() -> None:
                 print(f"  {ds:14s} seed {seed} {name:38s} best {res.best_score:.5f}", flush=True)
     keys = list(best[names[0]])
     ranks = {n: [] for n in names}
-    for key in keys:
-        order = sorted(names, key=lambda n: -best[n][key])
+    for key in keys:  # average ranks, so identical results tie
         for n in names:
-            ranks[n].append(order.index(n) + 1)
+            better = sum(best[m][key] > best[n][key] for m in names)
+            ties = sum(best[m][key] == best[n][key] for m in names)
+            ranks[n].append(better + (ties + 1) / 2)
     print(f"\n{'sampler':40s} {'mean rank':>9s} " + " ".join(f"{d:>14s}" for d, _ in datasets()) + f" {'ms/trial':>9s}")
     for n in names:
         per_ds = []
