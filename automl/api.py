@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -77,15 +76,3 @@ def _configure_logging(verbose: int) -> None:
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.INFO if verbose >= 2 else optuna.logging.WARNING)
-
-
-def data_fingerprint(X, y) -> str:
-    """A hash of the training rows, to check that resume= gets the same data."""
-    import pandas as pd
-
-    h = hashlib.sha256()
-    h.update(pd.util.hash_pandas_object(X, index=False).to_numpy().tobytes())
-    h.update(pd.util.hash_pandas_object(y, index=False).to_numpy().tobytes())
-    h.update(repr([str(c) for c in X.columns]).encode())
-    return h.hexdigest()[:16]
-

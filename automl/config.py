@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from automl.errors import ConfigError
@@ -32,7 +32,6 @@ class SearchConfig:
     pruner: Any = None
     on_trial: Any = None
     stop: Any = None
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.time_budget is not None:

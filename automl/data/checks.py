@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable
 
 import pandas as pd
@@ -53,3 +54,13 @@ def _preview(columns: pd.Index, n: int = 12) -> str:
     names = [repr(c) for c in columns[:n]]
     more = f", ... ({len(columns) - n} more)" if len(columns) > n else ""
     return ", ".join(names) + more
+
+
+def data_fingerprint(X, y) -> str:
+    """A hash of the training rows, to check that resume= gets the same data."""
+    h = hashlib.sha256()
+    h.update(pd.util.hash_pandas_object(X, index=False).to_numpy().tobytes())
+    h.update(pd.util.hash_pandas_object(y, index=False).to_numpy().tobytes())
+    h.update(repr([str(c) for c in X.columns]).encode())
+    return h.hexdigest()[:16]
+

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,4 +40,3 @@ class ModelFamily:
     derived_params: frozenset[str] = frozenset()
     space: Path | dict | None = None  # None: search_spaces/<name>.yaml
     description: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)

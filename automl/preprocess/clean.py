@@ -107,7 +107,7 @@ def _datetime_parts(col: pd.Series) -> dict[str, np.ndarray]:
     dt = parsed.dt
     parts = {
         "year": dt.year, "month": dt.month, "day": dt.day,
-        "dayofweek": dt.dayofweek, "hour": dt.hour + dt.minute / 60.0,
+        "dayofweek": dt.day_of_week, "hour": dt.hour + dt.minute / 60.0,
     }
     out = {k: v.to_numpy(dtype="float64", na_value=np.nan) for k, v in parts.items()}
     seconds = (parsed - pd.Timestamp(0, tz=parsed.dt.tz)).dt.total_seconds()

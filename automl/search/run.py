@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from automl.config import SearchConfig
-from automl.data.checks import split_target
+from automl.data.checks import data_fingerprint, split_target
 from automl.data.intake import read_table
 from automl.data.profile import DataProfile, profile_columns
 from automl.errors import ConfigError, EmptyDataError, SearchError, TargetError
@@ -49,7 +49,6 @@ class Prepared:
 
 
 def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=None, con=None) -> SearchResult:
-    from automl.api import data_fingerprint
     from automl.search.backend import LocalBackend
 
     budget = Budget(cfg.time_budget, cfg.n_trials, cfg.trial_timeout, t0=t0)

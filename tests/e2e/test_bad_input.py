@@ -1,0 +1,76 @@
+"""Bad input gets automl's own errors, catchable as the builtin, naming the argument and the fix."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import automl
+
+
+@pytest.fixture
+def df():
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"Age": rng.normal(size=50), "Fare": rng.normal(size=50), "Survived": rng.integers(0, 2, 50)})
+
+
+def _raises(exc_types, match, fn, *args, **kwargs):
+    with pytest.raises(exc_types[0], match=match) as err:
+        fn(*args, **kwargs)
+    for t in exc_types[1:]:
+        assert isinstance(err.value, t), (type(err.value), t)
+    assert "Traceback" not in str(err.value)
+    return err.value
+
+
+def test_empty_frame(out_dir):
+    _raises((automl.EmptyDataError, ValueError), "no rows", automl.fit, pd.DataFrame({"y": []}), "y", output_dir=out_dir)
+
+
+def test_missing_target_with_did_you_mean(df, out_dir):
+    _raises((automl.TargetNotFoundError, KeyError, ValueError), "'survived'.*Did you mean 'Survived'",
+            automl.fit, df, "survived", output_dir=out_dir)
+
+
+def test_target_all_missing(df, out_dir):
+    _raises((automl.TargetError, ValueError), "'Survived' is all missing",
+            automl.fit, df.assign(Survived=np.nan), "Survived", output_dir=out_dir)
+
+
+def test_single_class_target(df, out_dir):
+    _raises((automl.TargetError, ValueError), "'Survived'.*single", automl.fit, df.assign(Survived=1), "Survived",
+            output_dir=out_dir)
+
+
+@pytest.mark.parametrize("data", [[[1, 2], [3, 4]], np.zeros((5, 2)), 42])
+def test_not_a_table(data, out_dir):
+    _raises((automl.NotATableError, TypeError, ValueError), "DataFrame", automl.fit, data, "y", output_dir=out_dir)
+
+
+def test_missing_file(out_dir, tmp_path):
+    _raises((automl.DataFileNotFoundError, FileNotFoundError), "nope.csv", automl.fit, tmp_path / "nope.csv", "y",
+            output_dir=out_dir)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"time_budget": -5}, "time_budget=-5"),
+    ({"n_trials": 0}, "n_trials=0"),
+    ({"metric": "acuracy"}, "Did you mean 'accuracy'"),
+    ({"metric": "rmse"}, "metric='rmse' does not fit a binary task"),
+    ({"include": ["xgbost"]}, "Did you mean 'xgboost'"),
+    ({"include": ["naive_bayes"], "task": "regression"}, "naive_bayes"),
+    ({"cv": 1}, "cv=1"),
+    ({"task": "clasification"}, "task='clasification'"),
+])
+def test_bad_arguments(df, out_dir, kwargs, match):
+    _raises((automl.ConfigError, ValueError), match, automl.fit, df, "Survived", output_dir=out_dir, **kwargs)
+    assert not out_dir.exists() or not any(out_dir.iterdir())  # failed before creating a run folder
+
+
+def test_resume_from_a_folder_that_is_not_a_run(df, tmp_path):
+    _raises((automl.ConfigError, ValueError), "not a run folder", automl.fit, df, "Survived", resume=tmp_path)
+
+
+def test_load_from_a_folder_without_a_model(tmp_path):
+    _raises((automl.ConfigError, ValueError), "no saved automl model", automl.load, tmp_path)

@@ -1,0 +1,98 @@
+"""Column profiling and the preprocessing it drives (TableCleaner + Encoder)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from automl.data.profile import profile_columns
+from automl.errors import ColumnsMissingError
+from automl.preprocess import Encoder, PrepOptions, TableCleaner
+from automl.preprocess.encode import native_categorical_count
+
+N = 300
+rng = np.random.default_rng(0)
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "num": rng.normal(size=N),
+        "num with inf": np.where(rng.random(N) < 0.05, np.inf, rng.normal(size=N)),
+        "charges": [" " if i % 50 == 0 else f"{v:.2f}" for i, v in enumerate(rng.uniform(10, 100, N))],
+        "flag": rng.random(N) < 0.5,
+        "yes_no": rng.choice(["Yes", "No"], N),
+        "when": pd.date_range("2020-01-01", periods=N, freq="h").astype(str),
+        "colour": rng.choice(["red", "green", "blue", None], N),
+        "cat_pdna": pd.array(rng.choice(["u", "v", None], N), dtype="string"),
+        "zip": [f"z{i}" for i in rng.integers(0, 250, N)],
+        "const": 7,
+        "empty": np.nan,
+        "row_id": np.arange(N),
+        "customerID": [f"C-{i:05d}" for i in range(N)],
+    })
+
+
+def test_profile_kinds(frame):
+    p = profile_columns(frame)
+    assert p.numeric == ["num", "num with inf"]
+    assert p.numeric_text == ["charges"]
+    assert p.boolean == ["flag", "yes_no"]
+    assert p.datetime == ["when"]
+    assert set(p.categorical) == {"colour", "cat_pdna", "zip"}
+    assert set(p.dropped) == {"const", "empty", "row_id", "customerID"}
+    assert "constant" in p.dropped["const"] and "missing" in p.dropped["empty"]
+    assert "identifier" in p.dropped["row_id"] and "identifier" in p.dropped["customerID"]
+
+
+def test_cleaner_coerces(frame):
+    p = profile_columns(frame)
+    out = TableCleaner(p).fit(frame).transform(frame)
+    assert np.isnan(out["num1"][np.isinf(frame["num with inf"])]).all()  # ±inf -> missing
+    assert np.isnan(out["num2"][0]) and out["num2"][1] == pytest.approx(float(frame["charges"][1]))
+    assert set(np.unique(out["num4"])) == {0.0, 1.0}
+    assert {"dt0_year", "dt0_month", "dt0_hour", "dt0_ordinal"} <= set(out.columns)
+    assert out["dt0_hour"][1] == 1.0
+    cat_pdna = out["cat1"]  # string dtype with pd.NA -> plain str / np.nan
+    assert all(isinstance(v, str) or (isinstance(v, float) and np.isnan(v)) for v in cat_pdna)
+
+
+def test_predict_time_changes_do_not_crash(frame):
+    p = profile_columns(frame)
+    y = rng.integers(0, 2, N)
+    cleaner = TableCleaner(p).fit(frame)
+    enc = Encoder(levels={f"cat{i}": n for i, n in enumerate(p.categorical.values())}, opts=PrepOptions(scale=True))
+    enc.fit(cleaner.transform(frame), y)
+    new = frame.iloc[:5].copy()
+    new["colour"] = ["purple", None, "red", "teal", "blue"]  # unseen + new missing
+    new["num"] = [np.nan, np.inf, -np.inf, 1.0, 2.0]
+    new = new[new.columns[::-1]].assign(extra_column=1)  # reordered, extra column
+    out = enc.transform(cleaner.transform(new))
+    assert out.shape[0] == 5 and not np.isnan(out).any()
+    with pytest.raises(ColumnsMissingError, match="'colour'") as err:
+        cleaner.transform(frame.drop(columns=["colour"]))
+    assert isinstance(err.value, KeyError)
+
+
+def test_high_cardinality_is_target_encoded_not_one_hot():
+    X = pd.DataFrame({"city": [f"c{i}" for i in rng.integers(0, 5000, 20000)], "x": rng.normal(size=20000)})
+    y = rng.integers(0, 2, 20000)
+    p = profile_columns(X)
+    clean = TableCleaner(p).fit(X).transform(X)
+    levels = {"cat0": p.categorical["city"]}
+    for opts in (PrepOptions(), PrepOptions(scale=True), PrepOptions(impute=False, native_categorical=True)):
+        out = Encoder(levels=levels, opts=opts).fit_transform(clean, y)
+        assert out.shape[1] <= 4, opts  # no one-hot explosion
+    assert native_categorical_count(levels, PrepOptions(impute=False, native_categorical=True)) == 0
+
+
+def test_native_categoricals_come_first():
+    X = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(list("abcdefghijklmnop"), 200)})
+    p = profile_columns(X)
+    clean = TableCleaner(p).fit(X).transform(X)
+    opts = PrepOptions(impute=False, native_categorical=True)
+    levels = {"cat0": p.categorical["c"]}
+    out = Encoder(levels=levels, opts=opts).fit_transform(clean, rng.integers(0, 2, 200))
+    assert native_categorical_count(levels, opts) == 1
+    assert set(np.unique(out[:, 0])) <= set(range(16))  # ordinal codes in column 0
