@@ -51,8 +51,9 @@ class LocalBackend(SearchBackend):
 
     def run(self, driver: "SearchDriver") -> None:
         while (spec := driver.next_trial()) is not None:
+            deadline, why = driver.trial_deadline()
             result = self.worker.evaluate(
-                spec, driver.trial_deadline(), lambda step, value: driver.report(spec.number, step, value), driver.stopping
+                spec, deadline, lambda step, value: driver.report(spec.number, step, value), driver.stopping, why
             )
             driver.finish(result)
 

@@ -46,7 +46,7 @@ class SearchDriver:
         self.budget.started += 1
         return TrialSpec(trial.number, self.families[family], params, seed=self.seed, n_jobs=self.n_jobs)
 
-    def trial_deadline(self) -> float:
+    def trial_deadline(self) -> tuple[float, str]:
         return self.budget.trial_deadline(self.refit_reserve())
 
     def report(self, number: int, step: int, value: float) -> bool:
@@ -82,7 +82,7 @@ class SearchDriver:
             logger.debug("Trial %d error: %s", result.number, result.error)
         if self.on_trial is not None:
             try:
-                self.on_trial(dict(record))
+                self.on_trial({**record, "metric": self.metric.name, "greater_is_better": self.metric.greater_is_better})
             except Exception:  # a broken listener must not lose the search
                 logger.exception("on_trial callback failed for trial %d", result.number)
 

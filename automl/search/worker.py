@@ -90,7 +90,7 @@ class WorkerProcess:
 
     # -- requests --------------------------------------------------------------------------
     def evaluate(self, spec: TrialSpec, deadline: float, report: Callable[[int, float], bool],
-                 should_stop: Callable[[], bool] = lambda: False) -> TrialResult:
+                 should_stop: Callable[[], bool] = lambda: False, why: str = "stopped at its time limit") -> TrialResult:
         """Run one trial; past ``deadline`` (time.monotonic) it is killed and returned as timeout."""
         started, pid = now_iso(), self.pid
         try:
@@ -103,7 +103,7 @@ class WorkerProcess:
                     return body
         except TimeoutError:
             self.restart()
-            return self._lost(spec, TIMEOUT, "TimeoutError: stopped at the trial time limit", started, pid)
+            return self._lost(spec, TIMEOUT, f"TimeoutError: {why}", started, pid)
         except Stopped:
             self.restart()
             return self._lost(spec, FAILED, "Interrupted: the search was stopped while this trial ran", started, pid)

@@ -1,0 +1,1 @@
+"""The `automl` command line: a thin layer over automl.fit / automl.load."""

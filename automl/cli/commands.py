@@ -1,0 +1,101 @@
+"""The read-only commands: predict, leaderboard, info."""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from automl.errors import ConfigError
+
+
+def read_input(path: str):
+    """A CSV/Parquet path, or - for CSV on stdin."""
+    import pandas as pd
+
+    from automl.data.intake import read_table
+
+    return pd.read_csv(sys.stdin) if path == "-" else read_table(path)
+
+
+def predict(args: Namespace) -> int:
+    import pandas as pd
+
+    import automl
+
+    model = automl.load(args.model)
+    rows = read_input(args.data)
+    if args.id is not None and args.id not in rows.columns:
+        from automl.errors import ColumnsMissingError, did_you_mean
+
+        raise ColumnsMissingError(f"--id column {args.id!r} is not in the data.{did_you_mean(args.id, rows.columns)}")
+    if args.proba:
+        out = pd.DataFrame(model.predict_proba(rows), columns=[str(c) for c in model.classes_])
+    else:
+        out = pd.DataFrame({"prediction": model.predict(rows)})
+    if args.id is not None:
+        out.insert(0, args.id, rows[args.id].to_numpy())
+    out.to_csv(args.output if args.output else sys.stdout, index=False)
+    return 0
+
+
+def _run_dir(path: str) -> Path:
+    run = Path(path)
+    if not (run / "run.json").is_file():
+        raise ConfigError(f"'{run}' is not a run folder (no run.json); pass a folder that `automl search` created.")
+    return run
+
+
+def leaderboard(args: Namespace) -> int:
+    import pandas as pd
+
+    run = _run_dir(args.run_dir)
+    board_file = run / "leaderboard.csv"
+    board = pd.read_csv(board_file) if board_file.is_file() else pd.DataFrame()
+    if args.format == "table":
+        from rich.console import Console
+
+        from automl.cli.render import leaderboard_table
+
+        info = json.loads((run / "run.json").read_text())
+        Console().print(leaderboard_table(board.head(args.top or 20), info["metric"]))
+        return 0
+    board = board.head(args.top) if args.top else board
+    if args.format == "csv":
+        board.to_csv(sys.stdout, index=False)
+    else:
+        sys.stdout.write(board.to_json(orient="records", indent=1) + "\n")
+    return 0
+
+
+def info(args: Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    run = _run_dir(args.run_dir)
+    info = json.loads((run / "run.json").read_text())
+    t = Table(show_header=False, box=None, pad_edge=False)
+    schema = info.get("schema", {})
+    rows = [
+        ("run folder", str(run)),
+        ("target", repr(info["target"])),
+        ("task", f"{info['task']} ({info.get('task_reason', '')})"),
+        ("metric", f"{info['metric']} ({'higher' if info['greater_is_better'] else 'lower'} is better)"),
+        ("rows", str(info.get("n_rows"))),
+        ("columns", ", ".join(f"{len(schema.get(k, []))} {k}" for k in ("numeric", "boolean", "categorical", "datetime"))),
+        ("dropped", ", ".join(f"{k} ({v})" for k, v in schema.get("dropped", {}).items()) or "none"),
+        ("cv", str(info.get("cv"))),
+        ("limits", json.dumps(info.get("limits", {}))),
+        ("sessions", "; ".join(f"{s['elapsed_s']} s, {s['trials_started']} trials" for s in info.get("sessions", []))
+         or "none finished"),
+        ("trials", json.dumps(info.get("trial_counts", {}))),
+        ("pruning", json.dumps(info.get("pruning", {}))),
+        ("best", f"trial {info.get('best_trial')} {info.get('best_family')} {info['metric']}={info.get('best_score')}"),
+        ("model", str(run / "model") if (run / "model" / "model.joblib").is_file() else "not saved"),
+        ("versions", ", ".join(f"{k} {v}" for k, v in info.get("versions", {}).items())),
+    ]
+    for key, value in rows:
+        t.add_row(f"[bold]{key}[/bold]", value)
+    Console().print(t)
+    return 0

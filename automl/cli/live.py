@@ -1,0 +1,141 @@
+"""Watching a search: a Rich live view on a terminal, plain or JSON lines elsewhere.
+
+Both are fed by ``automl.fit(on_trial=...)``; neither knows anything about the search itself.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+from rich.console import Console, Group
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from automl.cli.render import leaderboard_table
+
+TOP_N = 10
+REFRESH_PER_SECOND = 4
+
+
+class SearchState:
+    """What the views show, updated by on_trial records."""
+
+    def __init__(self, metric: str | None, greater_is_better: bool | None, time_budget: float | None, n_trials: int | None):
+        self.metric, self.greater = metric, greater_is_better
+        self.time_budget, self.n_trials = time_budget, n_trials
+        self.t0 = time.monotonic()
+        self.records: list[dict] = []
+        self.counts = {"complete": 0, "pruned": 0, "failed": 0, "timeout": 0}
+        self.best: dict | None = None
+        self.best_at: float | None = None
+        self.last_failure: str | None = None
+        self.stopping = False
+
+    def add(self, record: dict) -> None:
+        if self.metric is None or self.greater is None:
+            self.metric, self.greater = record.get("metric"), record.get("greater_is_better")
+        self.records.append(record)
+        self.counts[record["status"]] = self.counts.get(record["status"], 0) + 1
+        if record["status"] in ("failed", "timeout") and record.get("error"):
+            self.last_failure = f"trial {record['trial']} {record['family']}: {record['error']}"
+        if record["status"] == "complete" and (self.best is None or self._better(record["score"], self.best["score"])):
+            self.best, self.best_at = record, time.monotonic() - self.t0
+
+    def _better(self, a: float, b: float) -> bool:
+        return a > b if self.greater is not False else a < b
+
+    def top(self, n: int) -> list[dict]:
+        done = [r for r in self.records if r["status"] == "complete"]
+        done.sort(key=lambda r: -r["score"] if self.greater is not False else r["score"])
+        return [{**r, "rank": i} for i, r in enumerate(done[:n], 1)]
+
+
+class LiveView:
+    """The live display: budget progress, counts, best so far, top-N table, last failure."""
+
+    def __init__(self, state: SearchState, console: Console | None = None):
+        self.state = state
+        self.console = console or Console()
+        self.redraws = 0
+        self.render_s = 0.0
+        self._live = None
+
+    def __enter__(self) -> "LiveView":
+        from rich.live import Live
+
+        self._live = Live(get_renderable=self._render, console=self.console, refresh_per_second=REFRESH_PER_SECOND,
+                          transient=True, redirect_stdout=False, redirect_stderr=False)
+        self._live.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._live.__exit__(*exc)
+
+    def on_trial(self, record: dict) -> None:
+        self.state.add(record)  # the next timed refresh shows it; no redraw per trial
+
+    def _render(self):
+        t = time.perf_counter()
+        self.redraws += 1
+        out = self.renderable()
+        self.render_s += time.perf_counter() - t
+        return out
+
+    def renderable(self):
+        s = self.state
+        elapsed = time.monotonic() - s.t0
+        head = Table.grid(padding=(0, 1))
+        if s.time_budget:
+            bar = ProgressBar(total=s.time_budget, completed=min(elapsed, s.time_budget), width=30)
+            head.add_row(Text("time"), bar, Text(f"{elapsed:5.0f} s / {s.time_budget:.0f} s, {max(s.time_budget - elapsed, 0):.0f} s left"))
+        else:
+            done = len(s.records)
+            bar = ProgressBar(total=s.n_trials or 1, completed=done, width=30)
+            head.add_row(Text("trials"), bar, Text(f"{done} / {s.n_trials}  ({elapsed:.0f} s)"))
+        c = s.counts
+        running = 0 if s.stopping else 1
+        head.add_row(Text("trials"), Text(f"{c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed, "
+                                          f"{c['timeout']} timed out, {running} running"), Text(""))
+        if s.best:
+            head.add_row(Text("best"), Text(f"{s.metric} {s.best['score']:.5g}", style="bold"),
+                         Text(f"{s.best['family']} (trial {s.best['trial']}, found at {s.best_at:.0f} s)"))
+        parts: list[Any] = [head]
+        if s.records:
+            newest = s.records[-1]["trial"]
+            parts.append(leaderboard_table(s.top(TOP_N), s.metric or "score", highlight=newest))
+        if s.last_failure:
+            parts.append(Text(f"last failure: {s.last_failure}"[: self.console.width * 2], style="red"))
+        if s.stopping:
+            parts.append(Text("Stopping: refitting the best model so far (Ctrl-C again to quit now)", style="yellow"))
+        return Group(*parts)
+
+
+class LineReporter:
+    """One line per finished trial (text or JSON), for logs and pipes: no ANSI codes."""
+
+    def __init__(self, state: SearchState, fmt: str = "text", stream=None):
+        self.state, self.fmt = state, fmt
+        self.stream = stream or sys.stderr
+
+    def __enter__(self) -> "LineReporter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def on_trial(self, record: dict) -> None:
+        self.state.add(record)
+        if self.fmt == "json":
+            line = json.dumps({"event": "trial", **record}, default=str)
+        else:
+            score = "" if record.get("score") is None else f" {self.state.metric}={record['score']:.5g}"
+            err = f" error={record['error']}" if record.get("error") else ""
+            best = self.state.best
+            line = (f"trial {record['trial']:>4} {record['family']:<24} {record['status']:<8}{score}"
+                    f" fit={record['fit_time_s']:.2f}s{err}"
+                    + (f" | best {best['score']:.5g} ({best['family']})" if best else ""))
+        print(line, file=self.stream, flush=True)

@@ -1,0 +1,79 @@
+"""`automl search`: fit with a live view (or log lines), Ctrl-C handling, and a closing summary."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import sys
+import threading
+from argparse import Namespace
+
+from automl.errors import ConfigError
+
+INTERRUPTED = 130
+
+
+class _CtrlC:
+    """First Ctrl-C: ask the search to stop (it refits and saves). Second: exit at once."""
+
+    def __init__(self, stop: threading.Event, on_first):
+        self.stop, self.on_first = stop, on_first
+
+    def __enter__(self) -> "_CtrlC":
+        self._old = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        signal.signal(signal.SIGINT, self._old)
+
+    def _handle(self, signum, frame) -> None:
+        if self.stop.is_set():
+            os._exit(INTERRUPTED)  # every finished trial is on disk already; the worker exits with us
+        self.stop.set()
+        self.on_first()
+
+
+def run_search_command(args: Namespace) -> int:
+    from rich.console import Console
+
+    import automl
+    from automl.cli.commands import read_input
+    from automl.cli.live import LineReporter, LiveView, SearchState
+
+    if args.workers is not None or args.ray_address is not None:
+        raise ConfigError("--workers/--ray-address (parallel search on Ray) are not available yet; run without them.")
+    if args.time_budget is not None and args.time_budget <= 0:
+        raise ConfigError(f"--time-budget {args.time_budget:g} must be a positive number of seconds, e.g. --time-budget 60.")
+    data = read_input(args.data) if args.data == "-" else args.data
+    err = Console(stderr=True)
+    live = err.is_terminal and not args.quiet and args.log_format == "text"
+    state = SearchState(args.metric, None, args.time_budget if args.time_budget or args.trials else 60.0, args.trials)
+    view = LiveView(state, err) if live else LineReporter(state, args.log_format)
+    stop = threading.Event()
+
+    def first_ctrl_c() -> None:
+        state.stopping = True
+        if not live:
+            print("Stopping: refitting the best model so far (Ctrl-C again to quit now)", file=sys.stderr, flush=True)
+
+    with _CtrlC(stop, first_ctrl_c), view:
+        res = automl.fit(data, args.target, time_budget=args.time_budget, n_trials=args.trials, task=args.task,
+                         metric=args.metric, include=args.include.split(",") if args.include else None,
+                         search_space=args.search_space, output_dir=args.output, resume=args.resume, seed=args.seed,
+                         on_trial=view.on_trial, stop=stop)
+    _summary(res, Console(), live, view)
+    return INTERRUPTED if stop.is_set() else 0
+
+
+def _summary(res, out, live: bool, view) -> None:
+    from automl.cli.render import leaderboard_table
+
+    out.print(leaderboard_table(res.leaderboard.head(20), res.metric, title="leaderboard (top 20)"))
+    out.print(f"best: trial {res.best_trial} {res.best_params['family']}  CV {res.metric} = {res.best_score:.6g}"
+              f" ({'higher' if res.greater_is_better else 'lower'} is better)")
+    out.print(f"run folder: {res.run_dir}")
+    out.print(f"model: {res.run_dir / 'model'}   leaderboard: {res.run_dir / 'leaderboard.csv'}")
+    out.print(f"predict with: automl predict {shlex.quote(str(res.run_dir))} NEW_ROWS.csv -o predictions.csv", soft_wrap=True)
+    if live and view.redraws:
+        out.print(f"[dim]live view: {view.redraws} redraws, {view.render_s * 1e3:.0f} ms drawing[/dim]")

@@ -1,0 +1,169 @@
+"""The `automl` console script, run for real in subprocesses on CSV files."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+ANSI = re.compile(r"\x1b\[")
+
+
+def automl_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("automl")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "automl"]
+
+
+def run(*args, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(automl_cmd() + [str(a) for a in args], capture_output=True, text=True, timeout=300, **kw)
+
+
+@pytest.fixture(scope="module")
+def csv(tmp_path_factory) -> Path:
+    from sklearn.datasets import load_wine
+
+    df = load_wine(as_frame=True).frame
+    df["target"] = df["target"].map({0: "barolo", 1: "grignolino", 2: "barbera"})
+    path = tmp_path_factory.mktemp("data") / "wine.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def finished_run(csv, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("results")
+    proc = run("search", csv, "--target", "target", "--trials", 8, "--output", out, "--include", "linear,decision_tree,knn")
+    assert proc.returncode == 0, proc.stderr
+    assert not ANSI.search(proc.stdout + proc.stderr), "piped output must have no ANSI escape codes"
+    lines = [l for l in proc.stderr.splitlines() if l.startswith("trial ")]
+    assert len(lines) == 8  # one plain line per trial when not on a terminal
+    run_dir = next(out.iterdir())
+    assert f"run folder: {run_dir}" in proc.stdout and "automl predict" in proc.stdout
+    return run_dir
+
+
+def test_search_leaderboard_predict_round_trip(finished_run, csv, tmp_path):
+    board = run("leaderboard", finished_run, "--format", "csv")
+    assert board.returncode == 0
+    rows = pd.read_csv(io.StringIO(board.stdout))
+    assert len(rows) == 8 and rows["rank"].tolist() == list(range(1, 9))
+    top = json.loads(run("leaderboard", finished_run, "--format", "json", "--top", 3).stdout)
+    assert [r["trial"] for r in top] == rows["trial"].head(3).tolist()
+    table = run("leaderboard", finished_run)
+    assert "log_loss" in table.stdout and rows["family"].iloc[0] in table.stdout
+
+    new = pd.read_csv(csv).drop(columns=["target"]).head(15).reset_index().rename(columns={"index": "row_id"})
+    new_path = tmp_path / "new.csv"
+    new.to_csv(new_path, index=False)
+    pred = run("predict", finished_run, new_path, "--id", "row_id")
+    assert pred.returncode == 0, pred.stderr
+    got = pd.read_csv(io.StringIO(pred.stdout))
+    assert got.columns.tolist() == ["row_id", "prediction"] and got["row_id"].tolist() == list(range(15))
+    assert set(got["prediction"]) <= {"barolo", "grignolino", "barbera"}
+    out_file = tmp_path / "proba.csv"
+    assert run("predict", finished_run, new_path, "--proba", "-o", out_file).returncode == 0
+    proba = pd.read_csv(out_file)
+    assert proba.columns.tolist() == ["barbera", "barolo", "grignolino"] and len(proba) == 15
+    info = run("info", finished_run)
+    assert info.returncode == 0 and "multiclass" in info.stdout and "log_loss" in info.stdout
+
+
+def test_stdin_csv(csv, tmp_path):
+    proc = subprocess.run(automl_cmd() + ["search", "-", "--target", "target", "--trials", "2", "--include", "linear",
+                                          "--output", str(tmp_path), "--log-format", "json"],
+                          stdin=open(csv), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    events = [json.loads(l) for l in proc.stderr.splitlines() if l.startswith("{")]
+    assert [e["event"] for e in events] == ["trial", "trial"] and events[0]["family"] == "linear"
+
+
+@pytest.mark.parametrize("args,code,needle", [
+    (["search", "missing.csv", "--target", "y"], 1, "not found"),
+    (["search", "{csv}", "--target", "targt"], 1, "Did you mean 'target'"),
+    (["search", "{csv}", "--target", "target", "--include", "xgbost"], 1, "Did you mean 'xgboost'"),
+    (["search", "{csv}", "--target", "target", "--time-budget", "-5"], 1, "--time-budget"),
+    (["search", "{csv}", "--target", "target", "--workers", "2"], 1, "not available yet"),
+    (["search", "{csv}"], 2, "--target"),
+    (["leaderboard", "/nonexistent"], 1, "not a run folder"),
+    (["frobnicate"], 2, "invalid choice"),
+])
+def test_bad_arguments(csv, tmp_path, args, code, needle):
+    proc = run(*[a.replace("{csv}", str(csv)) for a in args], cwd=tmp_path)
+    assert proc.returncode == code, proc.stderr
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+    if code == 1:
+        assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_help_has_examples():
+    for cmd in ("search", "predict", "leaderboard", "info"):
+        proc = run(cmd, "--help")
+        assert proc.returncode == 0 and "example:" in proc.stdout
+
+
+def test_ctrl_c_saves_and_resume_continues(csv, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    out = tmp_path / "results"
+    cmd = automl_cmd() + ["search", str(csv), "--target", "target", "--time-budget", "120", "--output", str(out)]
+    child = pexpect.spawn(cmd[0], cmd[1:], timeout=120, dimensions=(40, 120), cwd=str(tmp_path), encoding="utf-8")
+    try:
+        deadline = time.monotonic() + 90
+        trials = None
+        while time.monotonic() < deadline:  # keep reading, as a terminal would
+            try:
+                child.read_nonblocking(65536, timeout=0.5)
+            except pexpect.TIMEOUT:
+                pass
+            found = list(out.glob("*/trials.jsonl"))
+            if found and found[0].read_text().count("\n") >= 3:
+                trials = found[0]
+                break
+        assert trials is not None, "the search never finished 3 trials"
+        child.sendintr()  # Ctrl-C once
+        child.expect(pexpect.EOF, timeout=60)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 130
+    run_dir = trials.parent
+    assert (run_dir / "model" / "model.joblib").is_file() and (run_dir / "leaderboard.csv").is_file()
+    before = len(pd.read_csv(run_dir / "leaderboard.csv"))
+    proc = run("search", csv, "--target", "target", "--resume", run_dir, "--trials", 3)
+    assert proc.returncode == 0, proc.stderr
+    after = pd.read_csv(run_dir / "leaderboard.csv")
+    assert len(after) >= before + 3 and (after["status"] == "complete").sum() > 0
+
+
+def test_live_view_redraws_are_bounded():
+    from rich.console import Console
+
+    from automl.cli.live import LiveView, SearchState
+
+    console = Console(file=io.StringIO(), width=100, force_terminal=True, color_system=None, record=True)
+    state = SearchState(None, None, 3.0, None)
+    view = LiveView(state, console)
+    with view:
+        for i in range(300):  # many fast trials
+            view.on_trial({"trial": i, "family": "xgboost" if i % 2 else "linear", "status": "complete",
+                           "score": 0.5 + i / 1000, "score_std": 0.01, "fit_time_s": 0.01, "params": {"a": i},
+                           "error": None, "metric": "roc_auc", "greater_is_better": True})
+            time.sleep(0.005)
+    text = console.export_text()
+    assert "roc_auc" in text and "xgboost" in text
+    elapsed = time.monotonic() - state.t0
+    assert view.redraws <= 4 * elapsed + 3  # bounded by the refresh rate, not by the number of trials
+    final = Console(width=100, record=True, file=io.StringIO(), color_system=None)
+    final.print(view.renderable())
+    shown = final.export_text()
+    assert "0.799" in shown and "300 complete" in shown  # the best trial (299) ranks first
