@@ -7,6 +7,7 @@ import shlex
 import signal
 import sys
 import threading
+import time
 from argparse import Namespace
 
 from automl.errors import ConfigError
@@ -76,4 +77,5 @@ def _summary(res, out, live: bool, view) -> None:
     out.print(f"model: {res.run_dir / 'model'}   leaderboard: {res.run_dir / 'leaderboard.csv'}")
     out.print(f"predict with: automl predict {shlex.quote(str(res.run_dir))} NEW_ROWS.csv -o predictions.csv", soft_wrap=True)
     if live and view.redraws:
-        out.print(f"[dim]live view: {view.redraws} redraws, {view.render_s * 1e3:.0f} ms drawing[/dim]")
+        share = view.render_s / max(time.monotonic() - view.state.t0, 1e-9)
+        out.print(f"[dim]live view: {view.redraws} redraws, {view.render_s * 1e3:.0f} ms drawing ({share:.2%} of the run)[/dim]")

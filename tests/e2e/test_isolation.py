@@ -87,7 +87,7 @@ def test_worker_killed_mid_trial_is_recorded_as_failed(breast_cancer, out_dir, b
 
     t = threading.Thread(target=killer, daemon=True)
     t.start()
-    res = automl.fit(breast_cancer, "target", n_trials=3, trial_timeout=60, output_dir=out_dir,
+    res = automl.fit(breast_cancer, "target", n_trials=3, trial_timeout=10, output_dir=out_dir,
                      include=["sleeper", "linear"], on_trial=kill_worker_once)
     t.join(timeout=1)
     assert killer_done
