@@ -167,3 +167,33 @@ def test_live_view_redraws_are_bounded():
     final.print(view.renderable())
     shown = final.export_text()
     assert "0.799" in shown and "300 complete" in shown  # the best trial (299) ranks first
+
+
+def test_ctrl_c_twice_exits_at_once_with_finished_trials_on_disk(csv, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    out = tmp_path / "results"
+    cmd = automl_cmd() + ["search", str(csv), "--target", "target", "--time-budget", "120", "--output", str(out)]
+    child = pexpect.spawn(cmd[0], cmd[1:], timeout=120, dimensions=(40, 120), cwd=str(tmp_path), encoding="utf-8")
+    try:
+        deadline = time.monotonic() + 90
+        trials = None
+        while time.monotonic() < deadline:
+            try:
+                child.read_nonblocking(65536, timeout=0.5)
+            except pexpect.TIMEOUT:
+                pass
+            found = list(out.glob("*/trials.jsonl"))
+            if found and found[0].read_text().count("\n") >= 2:
+                trials = found[0]
+                break
+        assert trials is not None, "the search never finished 2 trials"
+        child.sendintr()
+        child.sendintr()
+        t0 = time.monotonic()
+        child.expect(pexpect.EOF, timeout=30)
+        quit_s = time.monotonic() - t0
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 130
+    assert quit_s < 20  # at once: no refit (generous for a loaded machine)
+    assert len(trials.read_text().splitlines()) >= 2  # finished trials were already on disk
