@@ -11,14 +11,37 @@ import time
 from typing import Any
 
 from rich.console import Console, Group
-from rich.progress_bar import ProgressBar
-from rich.table import Table
 from rich.text import Text
 
 from automl.cli.render import leaderboard_table
 
 TOP_N = 10
-REFRESH_PER_SECOND = 4
+REFRESH_PER_SECOND = 2  # the header (time bar, counts) redraws this often
+TABLE_EVERY_S = 2.0  # the top-N table is re-laid-out at most this often (a Rich table costs ~5 ms a layout)
+
+
+class _Throttled:
+    """A renderable that re-renders ``make()`` at most every ``every`` seconds, and only when marked
+    changed; in between it replays the rendered lines (so fast trials cannot make redraws costly)."""
+
+    def __init__(self, make, every: float):
+        self.make, self.every = make, every
+        self.changed = True
+        self._lines = None
+        self._width = None
+        self._at = 0.0
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        now = time.monotonic()
+        stale = self.changed and now - self._at >= self.every
+        if self._lines is None or stale or options.max_width != self._width:
+            self._lines = console.render_lines(self.make(), options, pad=False)
+            self._width, self._at, self.changed = options.max_width, now, False
+        for line in self._lines:
+            yield from line
+            yield Segment.line()
 
 
 class SearchState:
@@ -61,8 +84,10 @@ class LiveView:
         self.state = state
         self.console = console or Console()
         self.redraws = 0
-        self.render_s = 0.0
+        self.render_s = 0.0  # wall time inside refreshes (includes waiting on the terminal)
+        self.render_cpu_s = 0.0  # CPU time the refreshes used
         self._live = None
+        self._table = _Throttled(self._top_table, TABLE_EVERY_S)
 
     def __enter__(self) -> "LiveView":
         from rich.live import Live
@@ -72,10 +97,11 @@ class LiveView:
         refresh = self._live.refresh
 
         def timed_refresh() -> None:  # measures what the display costs: building + writing each frame
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.thread_time()
             refresh()
             self.redraws += 1
             self.render_s += time.perf_counter() - t
+            self.render_cpu_s += time.thread_time() - cpu
 
         self._live.refresh = timed_refresh
         self._live.__enter__()
@@ -86,34 +112,46 @@ class LiveView:
 
     def on_trial(self, record: dict) -> None:
         self.state.add(record)  # the next timed refresh shows it; no redraw per trial
+        self._table.changed = True
+
+    def _top_table(self):
+        newest = self.state.records[-1]["trial"]
+        return leaderboard_table(self.state.top(TOP_N), self.state.metric or "score", highlight=newest)
 
     def renderable(self):
         s = self.state
         elapsed = time.monotonic() - s.t0
-        head = Table.grid(padding=(0, 1))
         if s.time_budget:
-            bar = ProgressBar(total=s.time_budget, completed=min(elapsed, s.time_budget), width=30)
-            head.add_row(Text("time"), bar, Text(f"{elapsed:5.0f} s / {s.time_budget:.0f} s, {max(s.time_budget - elapsed, 0):.0f} s left"))
+            progress = _bar(elapsed / s.time_budget)
+            progress.append(f" {elapsed:5.0f} s / {s.time_budget:.0f} s, {max(s.time_budget - elapsed, 0):.0f} s left")
         else:
             done = len(s.records)
-            bar = ProgressBar(total=s.n_trials or 1, completed=done, width=30)
-            head.add_row(Text("trials"), bar, Text(f"{done} / {s.n_trials}  ({elapsed:.0f} s)"))
+            progress = _bar(done / (s.n_trials or 1))
+            progress.append(f" {done} / {s.n_trials} trials ({elapsed:.0f} s)")
         c = s.counts
-        running = 0 if s.stopping else 1
-        head.add_row(Text("trials"), Text(f"{c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed, "
-                                          f"{c['timeout']} timed out, {running} running"), Text(""))
+        lines: list[Any] = [Text("time   ") + progress if s.time_budget else Text("trials ") + progress,
+                            Text(f"trials {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed, "
+                                 f"{c['timeout']} timed out, {0 if s.stopping else 1} running")]
         if s.best:
-            head.add_row(Text("best"), Text(f"{s.metric} {s.best['score']:.5g}", style="bold"),
-                         Text(f"{s.best['family']} (trial {s.best['trial']}, found at {s.best_at:.0f} s)"))
-        parts: list[Any] = [head]
+            best = Text("best   ")
+            best.append(f"{s.metric} {s.best['score']:.5g}", style="bold")
+            best.append(f"  {s.best['family']} (trial {s.best['trial']}, found at {s.best_at:.0f} s)")
+            lines.append(best)
         if s.records:
-            newest = s.records[-1]["trial"]
-            parts.append(leaderboard_table(s.top(TOP_N), s.metric or "score", highlight=newest))
+            lines.append(self._table)
         if s.last_failure:
-            parts.append(Text(f"last failure: {s.last_failure}"[: self.console.width * 2], style="red"))
+            lines.append(Text(f"last failure: {s.last_failure}"[: self.console.width * 2], style="red"))
         if s.stopping:
-            parts.append(Text("Stopping: refitting the best model so far (Ctrl-C again to quit now)", style="yellow"))
-        return Group(*parts)
+            lines.append(Text("Stopping: refitting the best model so far (Ctrl-C again to quit now)", style="yellow"))
+        return Group(*lines)
+
+
+def _bar(fraction: float, width: int = 30) -> Text:
+    """A plain-text progress bar (cheaper to draw than a Rich table cell)."""
+    filled = int(round(max(0.0, min(fraction, 1.0)) * width))
+    bar = Text("━" * filled, style="magenta")
+    bar.append("─" * (width - filled), style="grey37")
+    return bar
 
 
 class LineReporter:
