@@ -29,6 +29,25 @@ def run(*args, **kw) -> subprocess.CompletedProcess:
     return subprocess.run(automl_cmd() + [str(a) for a in args], capture_output=True, text=True, timeout=300, **kw)
 
 
+def spawn_search_until(csv: Path, tmp_path: Path, n_trials: int):
+    """Start `automl search` on a pseudo-terminal, read it continuously, return once n trials are on disk."""
+    pexpect = pytest.importorskip("pexpect")
+    out = tmp_path / "results"
+    cmd = automl_cmd() + ["search", str(csv), "--target", "target", "--time-budget", "120", "--output", str(out)]
+    child = pexpect.spawn(cmd[0], cmd[1:], timeout=120, dimensions=(40, 120), cwd=str(tmp_path), encoding="utf-8")
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:  # keep reading, as a terminal would
+        try:
+            child.read_nonblocking(65536, timeout=0.5)
+        except pexpect.TIMEOUT:
+            pass
+        found = list(out.glob("*/trials.jsonl"))
+        if found and found[0].read_text().count("\n") >= n_trials:
+            return pexpect, child, found[0]
+    child.close(force=True)
+    pytest.fail(f"the search never finished {n_trials} trials")
+
+
 @pytest.fixture(scope="module")
 def csv(tmp_path_factory) -> Path:
     from sklearn.datasets import load_wine
@@ -114,23 +133,8 @@ def test_help_has_examples():
 
 
 def test_ctrl_c_saves_and_resume_continues(csv, tmp_path):
-    pexpect = pytest.importorskip("pexpect")
-    out = tmp_path / "results"
-    cmd = automl_cmd() + ["search", str(csv), "--target", "target", "--time-budget", "120", "--output", str(out)]
-    child = pexpect.spawn(cmd[0], cmd[1:], timeout=120, dimensions=(40, 120), cwd=str(tmp_path), encoding="utf-8")
+    pexpect, child, trials = spawn_search_until(csv, tmp_path, 3)
     try:
-        deadline = time.monotonic() + 90
-        trials = None
-        while time.monotonic() < deadline:  # keep reading, as a terminal would
-            try:
-                child.read_nonblocking(65536, timeout=0.5)
-            except pexpect.TIMEOUT:
-                pass
-            found = list(out.glob("*/trials.jsonl"))
-            if found and found[0].read_text().count("\n") >= 3:
-                trials = found[0]
-                break
-        assert trials is not None, "the search never finished 3 trials"
         child.sendintr()  # Ctrl-C once
         child.expect(pexpect.EOF, timeout=60)
     finally:
@@ -170,23 +174,8 @@ def test_live_view_redraws_are_bounded():
 
 
 def test_ctrl_c_twice_exits_at_once_with_finished_trials_on_disk(csv, tmp_path):
-    pexpect = pytest.importorskip("pexpect")
-    out = tmp_path / "results"
-    cmd = automl_cmd() + ["search", str(csv), "--target", "target", "--time-budget", "120", "--output", str(out)]
-    child = pexpect.spawn(cmd[0], cmd[1:], timeout=120, dimensions=(40, 120), cwd=str(tmp_path), encoding="utf-8")
+    pexpect, child, trials = spawn_search_until(csv, tmp_path, 2)
     try:
-        deadline = time.monotonic() + 90
-        trials = None
-        while time.monotonic() < deadline:
-            try:
-                child.read_nonblocking(65536, timeout=0.5)
-            except pexpect.TIMEOUT:
-                pass
-            found = list(out.glob("*/trials.jsonl"))
-            if found and found[0].read_text().count("\n") >= 2:
-                trials = found[0]
-                break
-        assert trials is not None, "the search never finished 2 trials"
         child.sendintr()
         child.sendintr()
         t0 = time.monotonic()
