@@ -40,6 +40,7 @@ _LAZY = {
     "PrepOptions": "automl.preprocess.encode",
     "SearchBackend": "automl.search.backend",
     "LocalBackend": "automl.search.backend",
+    "RayBackend": "automl.search.ray_backend",
 }
 
 __all__ = sorted([*_LAZY, "AutoMLError", "BackendError", "ColumnsMissingError", "ConfigError", "DataError",
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from automl.preprocess.encode import PrepOptions
     from automl.result import SearchResult, load
     from automl.search.backend import LocalBackend, SearchBackend
+    from automl.search.ray_backend import RayBackend
 
 
 def __getattr__(name: str):

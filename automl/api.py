@@ -19,7 +19,8 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
         search_space: str | os.PathLike | dict | None = None, cv: int | float | str = "auto",
         output_dir: str | os.PathLike = "results", resume: str | os.PathLike | None = None, seed: int = 0,
         verbose: int = 0, trial_timeout: float | None = None, n_jobs: int | None = None, sampler: Any = None,
-        pruner: Any = None, on_trial: Any = None, stop: Any = None, backend: Any = None, con: Any = None) -> SearchResult:
+        pruner: Any = None, on_trial: Any = None, stop: Any = None, backend: Any = None, con: Any = None,
+        workers: int | None = None, ray_address: str | None = None) -> SearchResult:
     """Search model families and hyperparameters for ``target`` and return the best model.
 
     Args:
@@ -45,7 +46,9 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
         on_trial: called with each finished trial's record (a dict).
         stop: an object with ``is_set()`` (e.g. ``threading.Event``): once set, no new trial
             starts, the running one is abandoned, and the best so far is refit and saved.
-        backend: a ``SearchBackend`` (default: ``LocalBackend()``).
+        backend: a ``SearchBackend`` (default: ``LocalBackend()``, or ``RayBackend`` with workers/ray_address).
+        workers: run this many trials in parallel on Ray (one CPU each); needs ``automl[ray]``.
+        ray_address: join an existing Ray cluster ("auto", "ray://host:10001") instead of starting one.
         con: a DB-API connection or SQLAlchemy engine when ``data`` is a SQL query.
 
     Example:
@@ -59,7 +62,7 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
     cfg = SearchConfig(time_budget=time_budget, n_trials=n_trials, task=task, metric=metric, include=include,
                        search_space=search_space, cv=cv, output_dir=output_dir, resume=resume, seed=seed,
                        verbose=verbose, trial_timeout=trial_timeout, n_jobs=n_jobs, sampler=sampler, pruner=pruner,
-                       on_trial=on_trial, stop=stop)
+                       on_trial=on_trial, stop=stop, workers=workers, ray_address=ray_address)
     _configure_logging(cfg.verbose)
     from automl.search.run import run_search
 

@@ -32,6 +32,8 @@ class SearchConfig:
     pruner: Any = None
     on_trial: Any = None
     stop: Any = None
+    workers: int | None = None
+    ray_address: str | None = None
 
     def __post_init__(self) -> None:
         if self.time_budget is not None:
@@ -50,6 +52,8 @@ class SearchConfig:
             raise ConfigError("on_trial must be a callable taking one trial record (a dict).")
         if self.stop is not None and not callable(getattr(self.stop, "is_set", None)):
             raise ConfigError("stop must have an is_set() method, e.g. a threading.Event.")
+        if self.workers is not None and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1):
+            raise ConfigError(f"workers={self.workers!r} must be a positive int (trials in parallel on Ray).")
         if isinstance(self.include, str):
             self.include = [self.include]
 

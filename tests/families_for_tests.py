@@ -34,3 +34,32 @@ def make_sleeper(params, ctx):
 
 RAISING_SPACE = {"params": {"level": {"type": "int", "low": 0, "high": 3}}, "default": {"level": 0}}
 SLEEPER_SPACE = {"params": {"seconds": {"type": "float", "low": 500.0, "high": 600.0}}, "default": {"seconds": 600.0}}
+
+
+class PidSleeper(ClassifierMixin, BaseEstimator):
+    """Writes its process id to ``pid_file`` and sleeps, the first time only (a trial to SIGKILL)."""
+
+    def __init__(self, pid_file: str = "", seconds: float = 60.0):
+        self.pid_file = pid_file
+        self.seconds = seconds
+
+    def fit(self, X, y):
+        import os
+
+        import numpy as np
+
+        if not os.path.exists(self.pid_file):
+            with open(self.pid_file, "w") as fh:
+                fh.write(str(os.getpid()))
+            time.sleep(self.seconds)
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        import numpy as np
+
+        return np.full((len(X), len(self.classes_)), 1.0 / len(self.classes_))
+
+
+def make_pid_sleeper(params, ctx):
+    return PidSleeper(**params)

@@ -42,8 +42,6 @@ def run_search_command(args: Namespace) -> int:
     from automl.cli.commands import read_input
     from automl.cli.live import LineReporter, LiveView, SearchState
 
-    if args.workers is not None or args.ray_address is not None:
-        raise ConfigError("--workers/--ray-address (parallel search on Ray) are not available yet; run without them.")
     if args.time_budget is not None and args.time_budget <= 0:
         raise ConfigError(f"--time-budget {args.time_budget:g} must be a positive number of seconds, e.g. --time-budget 60.")
     data = read_input(args.data) if args.data == "-" else args.data
@@ -62,7 +60,7 @@ def run_search_command(args: Namespace) -> int:
         res = automl.fit(data, args.target, time_budget=args.time_budget, n_trials=args.trials, task=args.task,
                          metric=args.metric, include=args.include.split(",") if args.include else None,
                          search_space=args.search_space, output_dir=args.output, resume=args.resume, seed=args.seed,
-                         on_trial=view.on_trial, stop=stop)
+                         on_trial=view.on_trial, stop=stop, workers=args.workers, ray_address=args.ray_address)
     _summary(res, Console(), live, view)
     return INTERRUPTED if stop.is_set() else 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import platform
 import time
 from dataclasses import dataclass
@@ -49,8 +50,6 @@ class Prepared:
 
 
 def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=None, con=None) -> SearchResult:
-    from automl.search.backend import LocalBackend
-
     budget = Budget(cfg.time_budget, cfg.n_trials, cfg.trial_timeout, t0=t0)
     X, y = split_target(read_table(data, con=con), target)
     fingerprint = data_fingerprint(X, y)
@@ -60,7 +59,7 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     Xc = TableCleaner(prep.profile).fit(prep.X).transform(prep.X)
     eval_data = EvalData(Xc, prep.y_fit, prep.fold_id, prep.task, len(prep.classes) if prep.classes is not None else 0,
                          prep.profile, prep.metric, X_raw=prep.X, y_raw=prep.y)
-    backend = backend or LocalBackend()
+    backend = backend or _default_backend(cfg)
     try:
         backend.start(eval_data, cfg.threads)
         study, records = _open_study(prep, cfg, families, spaces)
@@ -73,6 +72,16 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     finally:
         backend.close()
     return _finish(prep, driver, pipeline, record, budget, target)
+
+
+def _default_backend(cfg: SearchConfig):
+    from automl.search.backend import LocalBackend
+
+    if cfg.workers is None and cfg.ray_address is None:
+        return LocalBackend()
+    from automl.search.ray_backend import RayBackend
+
+    return RayBackend(workers=cfg.workers or os.cpu_count() or 1, address=cfg.ray_address)
 
 
 # -- stages -------------------------------------------------------------------------------------

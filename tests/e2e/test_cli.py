@@ -112,7 +112,7 @@ def test_stdin_csv(csv, tmp_path):
     (["search", "{csv}", "--target", "targt"], 1, "Did you mean 'target'"),
     (["search", "{csv}", "--target", "target", "--include", "xgbost"], 1, "Did you mean 'xgboost'"),
     (["search", "{csv}", "--target", "target", "--time-budget", "-5"], 1, "--time-budget"),
-    (["search", "{csv}", "--target", "target", "--workers", "2"], 1, "not available yet"),
+    (["search", "{csv}", "--target", "target", "--workers", "0"], 1, "workers=0"),
     (["search", "{csv}"], 2, "--target"),
     (["leaderboard", "/nonexistent"], 1, "not a run folder"),
     (["frobnicate"], 2, "invalid choice"),

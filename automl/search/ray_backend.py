@@ -1,0 +1,136 @@
+"""RayBackend: several trials in flight on Ray workers (this machine or an existing cluster).
+
+Only the driver touches the Optuna study and the run folder: tasks get plain
+(data ref, trial spec) and return plain results. The data goes to the object store once.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from automl.errors import BackendError, ConfigError
+from automl.evaluation.evaluate import FAILED, TIMEOUT, EvalData, TrialResult, TrialSpec, now_iso
+from automl.search.backend import SearchBackend
+
+_POLL_S = 0.05
+
+
+def import_ray():
+    try:
+        import ray
+    except ImportError:
+        raise BackendError('Parallel search needs Ray: pip install "automl[ray]" (or pip install "ray>=2.60").') from None
+    return ray
+
+
+@dataclass
+class _Running:
+    spec: TrialSpec
+    deadline: float
+    why: str
+    started: str
+
+
+class RayBackend(SearchBackend):
+    """Run ``workers`` trials at once, each reserving ``cpus_per_trial`` Ray CPUs (its thread count).
+
+    ``address=None`` starts a local Ray with ``workers * cpus_per_trial`` CPUs and no dashboard,
+    and shuts it down at the end; ``address="auto"`` or ``"ray://host:10001"`` joins a running
+    cluster and leaves it running.
+    """
+
+    def __init__(self, workers: int = 2, address: str | None = None, cpus_per_trial: int = 1):
+        if not isinstance(workers, int) or workers < 1:
+            raise ConfigError(f"workers={workers!r} must be a positive int.")
+        if not isinstance(cpus_per_trial, int) or cpus_per_trial < 1:
+            raise ConfigError(f"cpus_per_trial={cpus_per_trial!r} must be a positive int.")
+        self.workers, self.address, self.cpus_per_trial = workers, address, cpus_per_trial
+        self._owns_ray = False
+        self._ray = None
+
+    def start(self, data: EvalData, n_threads: int) -> None:
+        ray = self._ray = import_ray()
+        if not ray.is_initialized():
+            try:
+                if self.address is None:
+                    ray.init(address="local", num_cpus=self.workers * self.cpus_per_trial, include_dashboard=False,
+                             log_to_driver=False)
+                    self._owns_ray = True
+                else:
+                    ray.init(address=self.address, log_to_driver=False)
+            except (ConnectionError, RuntimeError) as exc:
+                raise BackendError(f"Could not connect to Ray at {self.address!r}: {exc}. Start one with `ray start --head`.") from None
+        from automl.search import _ray_tasks
+
+        self._tasks = _ray_tasks
+        self._data = ray.put(data)  # once per search, not once per trial
+        self._mailbox = _ray_tasks.Mailbox.remote()
+
+    def run(self, driver) -> None:
+        ray = self._ray
+        running: dict = {}
+        while True:
+            while len(running) < self.workers and not driver.stopping() and (spec := driver.next_trial()) is not None:
+                spec.n_jobs = self.cpus_per_trial
+                deadline, why = driver.trial_deadline()
+                ref = self._tasks.evaluate_task.options(num_cpus=self.cpus_per_trial).remote(
+                    self._data, spec, self._mailbox, self.cpus_per_trial)
+                running[ref] = _Running(spec, deadline, why, now_iso())
+            if not running:
+                return
+            done, _ = ray.wait(list(running), num_returns=len(running), timeout=_POLL_S)
+            self._answer_reports(driver)
+            for ref in done:
+                driver.finish(self._result(ref, running.pop(ref)))
+            self._stop_overdue(driver, running)
+
+    def _answer_reports(self, driver) -> None:
+        ray = self._ray
+        reports = ray.get(self._mailbox.take.remote())
+        if reports:
+            answers = [(n, step, bool(driver.report(n, step, value))) for n, step, value in reports]
+            self._mailbox.decide.remote(answers)
+
+    def _result(self, ref, run: _Running) -> TrialResult:
+        ray = self._ray
+        try:
+            return ray.get(ref)
+        except ray.exceptions.RayError as exc:  # the worker or its node died: record it, go on
+            reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+            return self._lost(run, FAILED, reason)
+
+    def _stop_overdue(self, driver, running: dict) -> None:
+        now = time.monotonic()
+        for ref, run in list(running.items()):
+            stopping = driver.stopping()
+            if now >= run.deadline or stopping:
+                self._ray.cancel(ref, force=True)
+                del running[ref]
+                if stopping:
+                    driver.finish(self._lost(run, FAILED, "Interrupted: the search was stopped while this trial ran"))
+                else:
+                    driver.finish(self._lost(run, TIMEOUT, f"TimeoutError: {run.why}"))
+
+    @staticmethod
+    def _lost(run: _Running, status: str, reason: str) -> TrialResult:
+        return TrialResult(run.spec.number, run.spec.family.name, dict(run.spec.params), status, error=reason,
+                           started_at=run.started, finished_at=now_iso(), worker="ray")
+
+    def refit(self, spec: TrialSpec, deadline: float):
+        ray = self._ray
+        spec.n_jobs = self.cpus_per_trial
+        ref = self._tasks.refit_task.options(num_cpus=self.cpus_per_trial).remote(self._data, spec, spec.n_jobs)
+        left = deadline - time.monotonic()
+        done, _ = ray.wait([ref], timeout=None if left == float("inf") else max(left, 0.0))
+        if not done:
+            ray.cancel(ref, force=True)
+            return "TimeoutError: the final refit did not finish within the time budget"
+        try:
+            return ray.get(ref)
+        except ray.exceptions.RayError as exc:
+            return f"{type(exc).__name__}: {exc}"
+
+    def close(self) -> None:
+        if self._ray is not None and self._owns_ray and self._ray.is_initialized():
+            self._ray.shutdown()

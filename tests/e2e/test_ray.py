@@ -1,0 +1,115 @@
+"""Parallel search on a real Ray cluster started by the tests (two nodes on this machine)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import automl
+
+pytestmark = pytest.mark.slow
+ray = pytest.importorskip("ray")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A head and a worker node, one CPU each, on 127.0.0.1; stopped after the module."""
+    from ray.cluster_utils import Cluster
+
+    home = os.environ.get("HOME")
+    os.environ["HOME"] = str(tmp_path_factory.mktemp("home"))  # Ray writes ~/.ray
+    c = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
+    c.add_node(num_cpus=1)
+    c.wait_for_nodes()
+    yield c
+    ray.shutdown()
+    c.shutdown()
+    if home is not None:
+        os.environ["HOME"] = home
+
+
+def _intervals(board):
+    done = board[board["status"] == "complete"]
+    return [(pd.Timestamp(r.started_at), pd.Timestamp(r.finished_at), r.worker) for r in done.itertuples()]
+
+
+def test_trials_run_on_both_nodes_and_overlap(cluster, breast_cancer, out_dir):
+    backend = automl.RayBackend(workers=2, address=cluster.address)
+    res = automl.fit(breast_cancer, "target", n_trials=16, time_budget=120, output_dir=out_dir, backend=backend,
+                     include=["linear", "hist_gradient_boosting", "random_forest", "extra_trees"])
+    board = res.leaderboard
+    assert len(board) == 16 and (board["status"] == "complete").sum() >= 4
+    nodes = {w.split(":")[0] for w in board["worker"] if w != "ray"}
+    assert len(nodes) == 2, board["worker"].tolist()  # node id : pid
+    spans = _intervals(board)
+    overlap = any(a[0] < b[1] and b[0] < a[1] and a[2] != b[2] for i, a in enumerate(spans) for b in spans[i + 1:])
+    assert overlap, "no two trials ran at the same time"
+    X = breast_cancer.drop(columns=["target"])
+    assert (res.predict(X) == breast_cancer["target"]).mean() > 0.95
+    assert np.array_equal(automl.load(res.run_dir).predict(X), res.predict(X))
+    assert ray.is_initialized()  # joined, not owned: the cluster keeps running
+
+
+def test_sigkill_of_the_worker_running_a_trial(cluster, breast_cancer, out_dir, tmp_path):
+    import ray.cloudpickle
+
+    import tests.families_for_tests as fam
+
+    ray.cloudpickle.register_pickle_by_value(fam)  # the cluster's workers need not import tests/
+    pid_file = tmp_path / "pid"
+    space = {"params": {"pid_file": {"type": "categorical", "choices": [str(pid_file)]},
+                        "seconds": {"type": "float", "low": 60.0, "high": 61.0}}}
+    automl.register_family("pid_sleeper", fam.make_pid_sleeper, space, tasks=["binary"])
+    killed = []
+
+    def killer():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not pid_file.exists():
+            time.sleep(0.1)
+        time.sleep(1.0)
+        pid = int(pid_file.read_text())
+        os.kill(pid, signal.SIGKILL)  # the process running that trial, not an idle worker
+        killed.append(pid)
+
+    t = threading.Thread(target=killer, daemon=True)
+    t.start()
+    try:
+        res = automl.fit(breast_cancer, "target", n_trials=6, time_budget=90, trial_timeout=45, output_dir=out_dir,
+                         backend=automl.RayBackend(workers=2, address=cluster.address), include=["pid_sleeper", "linear"])
+    finally:
+        automl.unregister_family("pid_sleeper")
+        ray.cloudpickle.unregister_pickle_by_value(fam)
+    t.join(timeout=1)
+    assert killed
+    board = res.leaderboard
+    dead = board[board["error"].fillna("").str.contains("WorkerCrashedError|died|Died")]
+    assert len(dead) == 1 and dead.iloc[0]["status"] == "failed" and dead.iloc[0]["family"] == "pid_sleeper"
+    assert len(board) == 6 and (board["status"] == "complete").sum() >= 3  # the search went on
+
+
+def test_cli_workers_local_ray(tmp_path):
+    """`automl search --workers 2` starts its own local Ray, finishes, and leaves a complete run folder."""
+    from sklearn.datasets import load_breast_cancer
+
+    csv = tmp_path / "data.csv"
+    load_breast_cancer(as_frame=True).frame.to_csv(csv, index=False)
+    env = {**os.environ, "HOME": str(tmp_path)}
+    exe = Path(sys.executable).with_name("automl")
+    proc = subprocess.run([str(exe), "search", str(csv), "--target", "target", "--workers", "2", "--trials", "8",
+                           "--output", str(tmp_path / "results"), "--include", "linear,decision_tree"],
+                          capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    run_dir = next((tmp_path / "results").iterdir())
+    for name in ("run.json", "study.journal", "trials.jsonl", "leaderboard.csv", "folds.npy", "model/model.joblib"):
+        assert (run_dir / name).exists(), name
+    assert len(pd.read_csv(run_dir / "leaderboard.csv")) == 8
