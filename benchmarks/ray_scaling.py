@@ -107,13 +107,15 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--trials", type=int, default=30)
     ap.add_argument("--skip-sim", action="store_true")
+    ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--sim-workers", type=int, default=64)
     args = ap.parse_args()
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
     automl.register_family("instant", make_instant, {"params": {"c": {"type": "float", "low": 0.0, "high": 1.0},
                                                                 "seconds": {"type": "float", "low": 0.0, "high": 1e-9}}},
                            tasks=["binary"])
-    throughput(args.reps, args.trials)
+    if not args.skip_throughput:
+        throughput(args.reps, args.trials)
     for n in (200, 1000):
         print(f"driver overhead, {n} instant trials: local {overhead(n, None):.1f} ms/trial, "
               f"ray 2 workers {overhead(n, 2):.1f} ms/trial")

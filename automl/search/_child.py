@@ -38,11 +38,16 @@ def main(read_fd: int, write_fd: int, n_threads: int) -> None:
     from automl.evaluation.evaluate import evaluate
     from automl.search.refit import refit
 
+    import cloudpickle  # results may hold classes defined in the user's __main__ (a fitted pipeline)
+
+    def send(message) -> None:
+        outbox.send_bytes(cloudpickle.dumps(message))
+
     data = pickle.loads(inbox.recv_bytes())
-    outbox.send(("ready", None))
+    send(("ready", None))
 
     def report(step: int, value: float) -> bool:
-        outbox.send(("step", (step, value)))
+        send(("step", (step, value)))
         return bool(inbox.recv())
 
     while True:
@@ -51,9 +56,9 @@ def main(read_fd: int, write_fd: int, n_threads: int) -> None:
         except EOFError:
             return
         if kind == "evaluate":
-            outbox.send(("result", evaluate(data, spec, report)))
+            send(("result", evaluate(data, spec, report)))
         elif kind == "refit":
-            outbox.send(("model", refit(data, spec)))
+            send(("model", refit(data, spec)))
 
 
 if __name__ == "__main__":

@@ -143,7 +143,7 @@ class WorkerProcess:
                 raise Stopped()
             try:
                 if self._in.poll(min(_POLL_S, left)):
-                    return self._in.recv()
+                    return pickle.loads(self._in.recv_bytes())
             except (EOFError, OSError):
                 raise WorkerDied(self._death_reason()) from None
             if self._proc.poll() is not None and not self._in.poll():

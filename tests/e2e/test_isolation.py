@@ -171,3 +171,36 @@ def test_worker_exits_when_the_search_process_is_killed(tmp_path):
         proc.wait()
     gone, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, f"worker outlived the search process: {alive}"
+
+
+def test_family_defined_in_a_script_main(tmp_path):
+    """A family whose estimator class lives in the user's __main__ trains, refits and saves."""
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent(f"""
+        import numpy as np
+        from sklearn.base import BaseEstimator, ClassifierMixin
+        from sklearn.datasets import load_breast_cancer
+        import automl
+
+        class Prior(ClassifierMixin, BaseEstimator):
+            def __init__(self, smooth=1.0):
+                self.smooth = smooth
+            def fit(self, X, y):
+                self.classes_, counts = np.unique(y, return_counts=True)
+                self.p_ = (counts + self.smooth) / (counts.sum() + self.smooth * len(counts))
+                return self
+            def predict_proba(self, X):
+                return np.tile(self.p_, (len(X), 1))
+
+        def make_prior(params, ctx):
+            return Prior(**params)
+
+        if __name__ == "__main__":
+            automl.register_family("prior", make_prior, {{"params": {{"smooth": {{"type": "float", "low": 0.1, "high": 2}}}}}})
+            res = automl.fit(load_breast_cancer(as_frame=True).frame, "target", n_trials=3, include=["prior"],
+                             output_dir={str(tmp_path / "out")!r})
+            print("best", res.best_params["family"], res.predict_proba(load_breast_cancer(as_frame=True).frame.head(2)).shape)
+    """))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "best prior (2, 2)" in out.stdout
