@@ -68,7 +68,7 @@ def overhead(n: int, workers: int) -> float:
         res = automl.fit(df, "target", n_trials=n, include=["instant"], output_dir=tmp, cv=2, workers=workers)
         wall = time.perf_counter() - t
     b = res.leaderboard
-    return 1e3 * (wall - (b["fit_time_s"] + b["predict_time_s"]).sum() / workers) / len(b)
+    return 1e3 * (wall - (b["fit_time_s"] + b["predict_time_s"]).sum() / (workers or 1)) / len(b)
 
 
 def simulation(workers: int, budget: float, seconds: float) -> None:
