@@ -8,12 +8,15 @@ Run it alone on the machine. Figures are medians of --reps runs.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import tempfile
 import time
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 import automl
@@ -71,6 +74,42 @@ def overhead(n: int, workers: int) -> float:
     return 1e3 * (wall - (b["fit_time_s"] + b["predict_time_s"]).sum() / (workers or 1)) / len(b)
 
 
+DRIVER_PARTS = (  # (label, file suffix, function): cumulative time inside the driver process
+    ("Optuna TPE sampling (ask + suggest)", "search/sampling.py", "suggest"),
+    ("Optuna journal writes, all", "journal/_file.py", "append_logs"),
+    ("driver.finish (tell, trials.jsonl, leaderboard, OOF)", "search/driver.py", "finish"),
+    ("submitting Ray tasks (.remote)", "ray/remote_function.py", "_remote"),
+    ("draining fold reports (mailbox)", "search/ray_backend.py", "_answer_reports"),
+    ("collecting results (ray.get)", "search/ray_backend.py", "_result"),
+    ("waiting for results (ray.wait)", "ray/_private/worker.py", "wait"),
+)
+
+
+def _where_driver_time_goes(profile: cProfile.Profile, wall: float, trials: int) -> None:
+    stats = pstats.Stats(profile).stats  # {(file, line, func): (cc, nc, tt, ct, callers)}
+    print(f"  where the driver's time goes ({trials} trials, {wall:.1f} s):")
+    for label, suffix, func in DRIVER_PARTS:
+        ct = sum(v[3] for k, v in stats.items() if k[0].endswith(suffix) and k[2] == func)
+        print(f"    {label:55s} {ct:6.1f} s  {1e3 * ct / max(trials, 1):6.1f} ms/trial")
+
+
+def _prewarm(ray, workers: int) -> None:
+    """Start every Ray worker process before the clock runs: on 2 real cores, 64 Python workers
+    importing sklearn/pandas take tens of seconds, which is start-up cost, not search throughput."""
+
+    @ray.remote(num_cpus=1)
+    def warm():
+        import automl.evaluation.evaluate  # noqa: F401  (what a trial imports)
+
+        time.sleep(2.0)
+        return os.getpid()
+
+    for _ in range(10):  # until one round ran on `workers` distinct processes (all started and idle)
+        if len(set(ray.get([warm.remote() for _ in range(workers)]))) == workers:
+            return
+    raise RuntimeError(f"could not get {workers} Ray worker processes running at once")
+
+
 def simulation(workers: int, budget: float, seconds: float) -> None:
     """Trials that sleep ``seconds`` on ``workers`` logical CPUs: completed / ideal."""
     import ray
@@ -83,21 +122,31 @@ def simulation(workers: int, budget: float, seconds: float) -> None:
         space = {"params": {"seconds": {"type": "float", "low": seconds / 2, "high": seconds / 2 + 1e-9},
                             "c": {"type": "float", "low": 0.0, "high": 1.0}}}
         automl.register_family("sleep1", make_instant, space, tasks=["binary"], replace=True)
-        with tempfile.TemporaryDirectory() as tmp:
+        for profiled in (False, True):
             t = time.perf_counter()
-            res = automl.fit(df, "target", time_budget=budget, include=["sleep1"], output_dir=tmp, cv=2,
-                             backend=RayBackend(workers=workers, address="auto"))
-            wall = time.perf_counter() - t
-        b = res.leaderboard
-        done = int((b["status"] == "complete").sum())
-        first = min(b["started_at"])
-        last = max(b["finished_at"])
-        import pandas as pd
-
-        span = (pd.Timestamp(last) - pd.Timestamp(first)).total_seconds()
-        ideal = workers * span / seconds
-        print(f"simulation: {workers} workers, {seconds:g} s trials, budget {budget:g} s: {done} completed in a "
-              f"{span:.1f} s trial span (fit wall {wall:.1f} s); ideal {ideal:.0f} -> efficiency {done / ideal:.0%}")
+            _prewarm(ray, workers)  # again before the second run: the first one's end force-cancels running tasks,
+            # which kills their worker processes
+            print(f"simulation: {workers} Ray worker processes started and warm (automl imported) in "
+                  f"{time.perf_counter() - t:.1f} s")
+            profile = cProfile.Profile() if profiled else None
+            with tempfile.TemporaryDirectory() as tmp:
+                t = time.perf_counter()
+                if profile:
+                    profile.enable()
+                res = automl.fit(df, "target", time_budget=budget, include=["sleep1"], output_dir=tmp, cv=2,
+                                 trial_timeout=budget / 2, backend=RayBackend(workers=workers, address="auto"))
+                if profile:
+                    profile.disable()
+                wall = time.perf_counter() - t
+            b = res.leaderboard
+            done = int((b["status"] == "complete").sum())
+            span = (pd.Timestamp(max(b["finished_at"])) - pd.Timestamp(min(b["started_at"]))).total_seconds()
+            ideal = workers * span / seconds
+            print(f"simulation{' (profiled)' if profiled else ''}: {workers} workers, {seconds:g} s trials, budget "
+                  f"{budget:g} s: {done} completed in a {span:.1f} s trial span (fit wall {wall:.1f} s); ideal "
+                  f"{ideal:.0f} -> efficiency {done / ideal:.0%}, {done / span:.1f} trials/s")
+            if profile:
+                _where_driver_time_goes(profile, wall, len(b))
     finally:
         ray.shutdown()
 
@@ -108,6 +157,7 @@ def main() -> None:
     ap.add_argument("--trials", type=int, default=30)
     ap.add_argument("--skip-sim", action="store_true")
     ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--skip-overhead", action="store_true")
     ap.add_argument("--sim-workers", type=int, default=64)
     args = ap.parse_args()
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
@@ -116,7 +166,7 @@ def main() -> None:
                            tasks=["binary"])
     if not args.skip_throughput:
         throughput(args.reps, args.trials)
-    for n in (200, 1000):
+    for n in () if args.skip_overhead else (200, 1000):
         print(f"driver overhead, {n} instant trials: local {overhead(n, None):.1f} ms/trial, "
               f"ray 2 workers {overhead(n, 2):.1f} ms/trial")
     if not args.skip_sim:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+
+# Every Ray node a test starts (the test cluster, the CLI's local Ray) binds to 127.0.0.1 only:
+# Ray reads this before choosing a node IP (ray._private.services.get_node_ip_address). It must be
+# set before ray is imported; subprocesses inherit it.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "datasets"

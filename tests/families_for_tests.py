@@ -63,3 +63,34 @@ class PidSleeper(ClassifierMixin, BaseEstimator):
 
 def make_pid_sleeper(params, ctx):
     return PidSleeper(**params)
+
+
+class Coin(ClassifierMixin, BaseEstimator):
+    """A depth-3 tree when ``good`` else a constant (AUC 0.5); each fit takes ``seconds`` (to be pruned)."""
+
+    def __init__(self, good: int = 1, seconds: float = 0.3):
+        self.good, self.seconds = good, seconds
+
+    def fit(self, X, y):
+        import numpy as np
+        from sklearn.tree import DecisionTreeClassifier
+
+        time.sleep(self.seconds)
+        self.classes_ = np.unique(y)
+        self.tree_ = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, y) if self.good else None
+        return self
+
+    def predict_proba(self, X):
+        import numpy as np
+
+        if self.tree_ is None:
+            return np.full((len(X), len(self.classes_)), 1.0 / len(self.classes_))
+        return self.tree_.predict_proba(X)
+
+
+def make_coin(params, ctx):
+    return Coin(**params)
+
+
+COIN_SPACE = {"params": {"good": {"type": "categorical", "choices": [0, 1]},
+                         "seconds": {"type": "float", "low": 0.3, "high": 0.31}}}

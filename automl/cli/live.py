@@ -57,11 +57,13 @@ class SearchState:
         self.best_at: float | None = None
         self.last_failure: str | None = None
         self.stopping = False
+        self.running = 1  # trials in flight when the last one finished (the backend's concurrency)
 
     def add(self, record: dict) -> None:
         if self.metric is None or self.greater is None:
             self.metric, self.greater = record.get("metric"), record.get("greater_is_better")
         self.records.append(record)
+        self.running = int(record.get("running", 1))
         self.counts[record["status"]] = self.counts.get(record["status"], 0) + 1
         if record["status"] in ("failed", "timeout") and record.get("error"):
             self.last_failure = f"trial {record['trial']} {record['family']}: {record['error']}"
@@ -131,7 +133,7 @@ class LiveView:
         c = s.counts
         lines: list[Any] = [Text("time   ") + progress if s.time_budget else Text("trials ") + progress,
                             Text(f"trials {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed, "
-                                 f"{c['timeout']} timed out, {0 if s.stopping else 1} running")]
+                                 f"{c['timeout']} timed out, {0 if s.stopping else s.running} running")]
         if s.best:
             best = Text("best   ")
             best.append(f"{s.metric} {s.best['score']:.5g}", style="bold")

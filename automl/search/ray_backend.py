@@ -88,9 +88,9 @@ class RayBackend(SearchBackend):
     def _answer_reports(self, driver) -> None:
         ray = self._ray
         reports = ray.get(self._mailbox.take.remote())
-        if reports:
-            answers = [(n, step, bool(driver.report(n, step, value))) for n, step, value in reports]
-            self._mailbox.decide.remote(answers)
+        prune = [n for n, step, value in reports if n in driver.running() and driver.report(n, step, value)]
+        if prune:
+            self._mailbox.prune.remote(prune)
 
     def _result(self, ref, run: _Running) -> TrialResult:
         ray = self._ray

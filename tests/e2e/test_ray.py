@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    """A head and a worker node, one CPU each, on 127.0.0.1; stopped after the module."""
+    """A head and a worker node, one CPU each, on 127.0.0.1 (see conftest); stopped after the module."""
     from ray.cluster_utils import Cluster
 
     home = os.environ.get("HOME")
@@ -31,6 +32,7 @@ def cluster(tmp_path_factory):
     c = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
     c.add_node(num_cpus=1)
     c.wait_for_nodes()
+    assert {n.node_ip_address for n in c.list_all_nodes()} == {"127.0.0.1"}
     yield c
     ray.shutdown()
     c.shutdown()
@@ -45,8 +47,10 @@ def _intervals(board):
 
 def test_trials_run_on_both_nodes_and_overlap(cluster, breast_cancer, out_dir):
     backend = automl.RayBackend(workers=2, address=cluster.address)
+    seen = []
     res = automl.fit(breast_cancer, "target", n_trials=16, time_budget=120, output_dir=out_dir, backend=backend,
-                     include=["linear", "hist_gradient_boosting", "random_forest", "extra_trees"])
+                     include=["linear", "hist_gradient_boosting", "random_forest", "extra_trees"], on_trial=seen.append)
+    assert max(r["running"] for r in seen) == 2  # what the live view shows as "running"
     board = res.leaderboard
     assert len(board) == 16 and (board["status"] == "complete").sum() >= 4
     nodes = {w.split(":")[0] for w in board["worker"] if w != "ray"}
@@ -95,6 +99,31 @@ def test_sigkill_of_the_worker_running_a_trial(cluster, breast_cancer, out_dir, 
     dead = board[board["error"].fillna("").str.contains("WorkerCrashedError|died|Died")]
     assert len(dead) == 1 and dead.iloc[0]["status"] == "failed" and dead.iloc[0]["family"] == "pid_sleeper"
     assert len(board) == 6 and (board["status"] == "complete").sum() >= 3  # the search went on
+
+
+def test_pruning_with_trials_in_flight(cluster, breast_cancer, out_dir):
+    """Fold scores from Ray workers reach the study, and its prune decisions stop the trials early."""
+    import optuna
+    import ray.cloudpickle
+
+    import tests.families_for_tests as fam
+
+    ray.cloudpickle.register_pickle_by_value(fam)
+    automl.register_family("coin", fam.make_coin, fam.COIN_SPACE, tasks=["binary"], replace=True)
+    try:
+        res = automl.fit(breast_cancer, "target", n_trials=24, time_budget=200, include=["coin"], output_dir=out_dir,
+                         backend=automl.RayBackend(workers=2, address=cluster.address))
+    finally:
+        automl.unregister_family("coin")
+    board = res.leaderboard
+    pruned = board[board["status"] == "pruned"]
+    assert len(pruned) >= 1, board[["trial", "status", "score"]]
+    assert (pruned["params"].astype(str).str.contains('"good": 0')).all()  # only the constant predictor is pruned
+    trials = [json.loads(line) for line in (res.run_dir / "trials.jsonl").read_text().splitlines()]
+    assert all(len(t["fold_scores"]) < 5 for t in trials if t["status"] == "pruned")  # stopped before the last fold
+    storage = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(str(res.run_dir / "study.journal")))
+    study = optuna.load_study(study_name="automl", storage=storage)
+    assert any(t.intermediate_values for t in study.trials)  # the reports reached the study
 
 
 def test_cli_workers_local_ray(tmp_path):
