@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from automl.search.budget import WORKER_RESTART_S, Budget, refit_estimate
 from automl.search.sampling import suggest
 
 logger = logging.getLogger("automl")
+RESERVE_REFITS = 3  # refits kept back at the end: the best trial's, and two more for an ensemble's members
 
 
 class SearchDriver:
@@ -32,6 +34,10 @@ class SearchDriver:
         self.n_rows, self.n_train_rows, self.n_folds = n_rows, n_train_rows, n_folds
         self.seed, self.n_jobs, self.on_trial, self.stop = seed, n_jobs, on_trial, stop
         self._running: dict[int, Any] = {}
+        self._board_at = -math.inf
+        self.extra_rows: list[dict] = []  # leaderboard rows that are not Optuna trials (the ensemble)
+
+    BOARD_EVERY_S = 1.0  # leaderboard.csv is rewritten at most this often (and by flush())
 
     # -- what backends call ------------------------------------------------------------------
     def stopping(self) -> bool:
@@ -46,6 +52,10 @@ class SearchDriver:
         self.budget.started += 1
         return TrialSpec(trial.number, self.families[family], params, seed=self.seed, n_jobs=self.n_jobs)
 
+    def running(self) -> set[int]:
+        """Numbers of the trials handed out and not finished yet."""
+        return set(self._running)
+
     def trial_deadline(self) -> tuple[float, str]:
         return self.budget.trial_deadline(self.refit_reserve())
 
@@ -56,11 +66,14 @@ class SearchDriver:
         return trial.should_prune()
 
     def finish(self, result: TrialResult) -> None:
+        in_flight = len(self._running)
         trial = self._running.pop(result.number)
         if result.status == COMPLETE and not (result.score is not None and math.isfinite(result.score)):
             result.status, result.error = FAILED, f"the {self.metric.name} score is not a finite number"
-        for key in ("family", "status", "error"):
-            trial.set_user_attr(key, getattr(result, key))
+        # each attribute is one fsync'd journal write: the family always, the error only when there is one
+        trial.set_user_attr("family", result.family)
+        if result.error:
+            trial.set_user_attr("error", result.error)
         if result.status == COMPLETE:
             self.study.tell(trial, result.score)
         elif result.status == PRUNED:
@@ -70,11 +83,9 @@ class SearchDriver:
         record = to_record(result)
         self.records.append(record)
         self.store.append_trial(record)
-        board = self.leaderboard()
-        self.store.write_leaderboard(board)
+        self.flush(force=False)
         if result.oof is not None:
-            keep = board.loc[board["status"] == COMPLETE, "trial"].astype(int).tolist()
-            self.store.save_oof(result.number, result.oof, keep)
+            self.store.save_oof(result.number, result.oof, [r["trial"] for r in self.best_records()])
         logger.info("Trial %d %s: %s%s (%.1f s)", result.number, result.family, result.status,
                     f" {self.metric.name}={result.score:.5g}" if result.score is not None else "",
                     result.fit_time_s, extra={"record": record})
@@ -82,13 +93,20 @@ class SearchDriver:
             logger.debug("Trial %d error: %s", result.number, result.error)
         if self.on_trial is not None:
             try:
-                self.on_trial({**record, "metric": self.metric.name, "greater_is_better": self.metric.greater_is_better})
+                self.on_trial({**record, "running": in_flight, "metric": self.metric.name, "greater_is_better": self.metric.greater_is_better})
             except Exception:  # a broken listener must not lose the search
                 logger.exception("on_trial callback failed for trial %d", result.number)
 
+    def flush(self, force: bool = True) -> None:
+        """Rewrite leaderboard.csv (at most every BOARD_EVERY_S unless forced: the rewrite grows with the trials)."""
+        now = time.monotonic()
+        if force or now - self._board_at >= self.BOARD_EVERY_S:
+            self.store.write_leaderboard(self.leaderboard())
+            self._board_at = now
+
     # -- state -------------------------------------------------------------------------------
     def leaderboard(self):
-        return make_leaderboard(self.records, self.metric.greater_is_better)
+        return make_leaderboard(self.records + self.extra_rows, self.metric.greater_is_better)
 
     def best_records(self) -> list[dict]:
         done = [r for r in self.records if r["status"] == COMPLETE]
@@ -108,7 +126,8 @@ class SearchDriver:
         best = self.best_records()
         if not best:
             return self.budget.default_reserve()
-        needed = refit_estimate(best[0]["fit_time_s"], self.n_folds, self.n_rows, self.n_train_rows)
+        needed = sum(refit_estimate(r["fit_time_s"], self.n_folds, self.n_rows, self.n_train_rows)
+                     for r in best[:RESERVE_REFITS])
         return needed + WORKER_RESTART_S
 
 

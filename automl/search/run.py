@@ -27,6 +27,7 @@ from automl.results.leaderboard import make_leaderboard
 from automl.results.store import RunStore
 from automl.search.budget import Budget, refit_estimate
 from automl.search.driver import SearchDriver
+from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble, describe
 from automl.search.sampling import fixed_params, make_pruner, make_sampler
 from automl.spaces import load_space, read_yaml
 from automl.task import REGRESSION, infer_task
@@ -67,10 +68,21 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
                               store=prep.store, records=records, n_rows=len(prep.y),
                               n_train_rows=len(fold_indices(prep.fold_id, 0)[0]), n_folds=n_folds(prep.fold_id),
                               seed=cfg.seed, n_jobs=cfg.threads, on_trial=cfg.on_trial, stop=cfg.stop)
-        backend.run(driver)
+        try:
+            backend.run(driver)
+        finally:
+            driver.flush()
         pipeline, record = _refit_best(backend, driver, budget)
+        ensemble, model = None, None
+        if cfg.ensemble:
+            ensemble, model = build_ensemble(backend, driver, budget, prep.y_fit, prep.fold_id, pipeline, record,
+                                             prep.task)
     finally:
         backend.close()
+    if ensemble is not None:
+        driver.extra_rows.append(ensemble)
+    if model is not None:
+        pipeline, record = model, ensemble
     return _finish(prep, driver, pipeline, record, budget, target)
 
 
@@ -227,7 +239,8 @@ def _refit_order(candidates: list[dict], driver: SearchDriver, left: float) -> l
 def _finish(prep: Prepared, driver: SearchDriver, pipeline, record: dict, budget: Budget, target) -> SearchResult:
     board = driver.leaderboard()
     prep.store.write_leaderboard(board)
-    result = SearchResult(pipeline=pipeline, leaderboard=board, best_params={"family": record["family"], **record["params"]},
+    best_params = describe(record) if record["trial"] == ENSEMBLE_TRIAL else {"family": record["family"], **record["params"]}
+    result = SearchResult(pipeline=pipeline, leaderboard=board, best_params=best_params,
                           best_trial=record["trial"], best_score=record["score"], task=prep.task, metric=prep.metric.name,
                           greater_is_better=prep.metric.greater_is_better, run_dir=prep.store.run_dir, target=target,
                           feature_names=list(prep.X.columns))
