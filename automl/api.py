@@ -20,7 +20,7 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
         output_dir: str | os.PathLike = "results", resume: str | os.PathLike | None = None, seed: int = 0,
         verbose: int = 0, trial_timeout: float | None = None, n_jobs: int | None = None, sampler: Any = None,
         pruner: Any = None, on_trial: Any = None, stop: Any = None, backend: Any = None, con: Any = None,
-        workers: int | None = None, ray_address: str | None = None) -> SearchResult:
+        workers: int | None = None, ray_address: str | None = None, ensemble: bool = True) -> SearchResult:
     """Search model families and hyperparameters for ``target`` and return the best model.
 
     Args:
@@ -50,6 +50,9 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
         workers: run this many trials in parallel on Ray (one CPU each); needs ``automl[ray]``.
         ray_address: join an existing Ray cluster ("auto", "ray://host:10001") instead of starting one.
         con: a DB-API connection or SQLAlchemy engine when ``data`` is a SQL query.
+        ensemble: after the search, blend the best trials (Caruana selection on their out-of-fold
+            predictions); the blend is a leaderboard row (trial -1) and is exported when its honest
+            score beats the best single trial.
 
     Example:
         >>> import automl
@@ -62,7 +65,8 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
     cfg = SearchConfig(time_budget=time_budget, n_trials=n_trials, task=task, metric=metric, include=include,
                        search_space=search_space, cv=cv, output_dir=output_dir, resume=resume, seed=seed,
                        verbose=verbose, trial_timeout=trial_timeout, n_jobs=n_jobs, sampler=sampler, pruner=pruner,
-                       on_trial=on_trial, stop=stop, workers=workers, ray_address=ray_address)
+                       on_trial=on_trial, stop=stop, workers=workers, ray_address=ray_address,
+                       ensemble=ensemble)
     _configure_logging(cfg.verbose)
     from automl.search.run import run_search
 

@@ -34,8 +34,11 @@ class SearchConfig:
     stop: Any = None
     workers: int | None = None
     ray_address: str | None = None
+    ensemble: bool = True
 
     def __post_init__(self) -> None:
+        if not isinstance(self.ensemble, bool):
+            raise ConfigError(f"ensemble={self.ensemble!r} must be True or False.")
         if self.time_budget is not None:
             _positive_number("time_budget", self.time_budget, "seconds, e.g. time_budget=60")
         if self.n_trials is not None and (isinstance(self.n_trials, bool) or not isinstance(self.n_trials, int) or self.n_trials < 1):

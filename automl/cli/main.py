@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--workers", type=int, metavar="N", help="trials in parallel on Ray")
     s.add_argument("--ray-address", metavar="ADDR", help="an existing Ray cluster, e.g. auto or ray://host:10001")
+    s.add_argument("--no-ensemble", dest="ensemble", action="store_false",
+                   help="export the best single trial, never a blend of the best trials")
     s.add_argument("--resume", metavar="RUN_DIR", help="continue an earlier run on the same data")
     s.add_argument("--quiet", action="store_true", help="no live view: one plain line per trial")
     s.add_argument("--log-format", choices=["text", "json"], default="text", help="per-trial lines when not live")

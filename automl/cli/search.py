@@ -60,7 +60,8 @@ def run_search_command(args: Namespace) -> int:
         res = automl.fit(data, args.target, time_budget=args.time_budget, n_trials=args.trials, task=args.task,
                          metric=args.metric, include=args.include.split(",") if args.include else None,
                          search_space=args.search_space, output_dir=args.output, resume=args.resume, seed=args.seed,
-                         on_trial=view.on_trial, stop=stop, workers=args.workers, ray_address=args.ray_address)
+                         on_trial=view.on_trial, stop=stop, workers=args.workers, ray_address=args.ray_address,
+                         ensemble=args.ensemble)
     _summary(res, Console(), live, view)
     return INTERRUPTED if stop.is_set() else 0
 

@@ -25,6 +25,10 @@ class Metric:
     def __call__(self, y_true: np.ndarray, pred: np.ndarray) -> float:
         return float(self.fn(y_true, pred))
 
+    def is_better(self, a: float, b: float) -> bool:
+        """Whether score ``a`` is strictly better than ``b``."""
+        return a > b if self.greater_is_better else a < b
+
     @property
     def direction(self) -> str:
         return "maximize" if self.greater_is_better else "minimize"

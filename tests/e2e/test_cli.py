@@ -76,7 +76,7 @@ def test_search_leaderboard_predict_round_trip(finished_run, csv, tmp_path):
     board = run("leaderboard", finished_run, "--format", "csv")
     assert board.returncode == 0
     rows = pd.read_csv(io.StringIO(board.stdout))
-    assert len(rows) == 8 and rows["rank"].tolist() == list(range(1, 9))
+    assert (rows["trial"] >= 0).sum() == 8 and rows["rank"].tolist() == list(range(1, len(rows) + 1))
     top = json.loads(run("leaderboard", finished_run, "--format", "json", "--top", 3).stdout)
     assert [r["trial"] for r in top] == rows["trial"].head(3).tolist()
     table = run("leaderboard", finished_run)
@@ -186,3 +186,12 @@ def test_ctrl_c_twice_exits_at_once_with_finished_trials_on_disk(csv, tmp_path):
     assert child.exitstatus == 130
     assert quit_s < 20  # at once: no refit (generous for a loaded machine)
     assert len(trials.read_text().splitlines()) >= 2  # finished trials were already on disk
+
+
+def test_no_ensemble_flag(csv, tmp_path):
+    out = tmp_path / "runs"
+    proc = run("search", csv, "--target", "target", "--trials", 4, "--output", out, "--include", "linear,decision_tree",
+               "--no-ensemble")
+    assert proc.returncode == 0, proc.stderr
+    board = pd.read_csv(next(out.iterdir()) / "leaderboard.csv")
+    assert len(board) == 4 and "ensemble" not in set(board["family"])

@@ -31,7 +31,8 @@ def bad_families():
 
 
 def test_failing_family_is_recorded_and_search_goes_on(breast_cancer, out_dir, bad_families):
-    res = automl.fit(breast_cancer, "target", n_trials=6, output_dir=out_dir, include=["always_raises", "linear"])
+    res = automl.fit(breast_cancer, "target", n_trials=6, output_dir=out_dir, include=["always_raises", "linear"],
+                     ensemble=False)
     board = res.leaderboard
     failed = board[board["family"] == "always_raises"]
     assert len(failed) >= 1 and (failed["status"] == "failed").all()
@@ -45,7 +46,7 @@ def test_sleeping_family_times_out_and_fit_keeps_its_budget(breast_cancer, out_d
     budget = 15
     t0 = time.monotonic()
     res = automl.fit(breast_cancer, "target", time_budget=budget, trial_timeout=3, output_dir=out_dir,
-                     include=["sleeper", "linear"])
+                     include=["sleeper", "linear"], ensemble=False)
     wall = time.monotonic() - t0
     board = res.leaderboard
     slept = board[board["family"] == "sleeper"]
@@ -141,7 +142,7 @@ def test_resume_after_sigkill(tmp_path):
     assert before[0]["trial"] in board["trial"].tolist()  # finished trial kept, not redone
     orphan = board[board["trial"] == 1].iloc[0]
     assert orphan["status"] == "failed" and "Orphaned" in orphan["error"]
-    assert len(board) == 2 + 3  # the kept trial, the orphan, and three new ones
+    assert (board["trial"] >= 0).sum() == 2 + 3  # the kept trial, the orphan, and three new ones
     assert board["trial"].max() == 4
 
 

@@ -22,7 +22,7 @@ def _params(board):
 
 def test_portfolio_defaults_run_first(breast_cancer, out_dir):
     res = automl.fit(breast_cancer, "target", n_trials=9, output_dir=out_dir)
-    board = res.leaderboard.sort_values("trial")
+    board = res.leaderboard.query("trial >= 0").sort_values("trial")  # trial -1 is the ensemble
     assert board["family"].tolist() == list(BUILTIN)  # each family's default, in registry order
     for row in board.itertuples():
         family = automl.families.registry.get_family(row.family)
@@ -45,7 +45,8 @@ def test_user_search_space_replaces_a_family_space(breast_cancer, out_dir, tmp_p
     space = tmp_path / "space.yaml"
     space.write_text("decision_tree:\n  params:\n    max_depth: {type: int, low: 2, high: 3}\n  default: {max_depth: 2}\n")
     res = automl.fit(breast_cancer, "target", n_trials=8, output_dir=out_dir, include=["decision_tree"],
-                     search_space=space)
+                     search_space=space, ensemble=False)
+    assert "ensemble" not in set(res.leaderboard["family"])
     depths = [json.loads(p)["max_depth"] for p in res.leaderboard["params"]]
     assert set(depths) <= {2, 3} and all(set(json.loads(p)) == {"max_depth"} for p in res.leaderboard["params"])
     bad = tmp_path / "bad.yaml"

@@ -1,0 +1,104 @@
+"""The ensemble stage, after the best trial's refit: select a blend of the best trials on
+their out-of-fold predictions, refit its other members in the time left, and keep it when
+its honest score beats the best single trial.
+
+Refitting the best trial first means the ensemble can only add to what the search returns:
+if time runs out, a member fails, or the blend does not win, the single best model stays.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+
+from automl.ensemble import EnsembleModel, select_honestly
+from automl.evaluation.evaluate import COMPLETE, TrialSpec, now_iso
+from automl.search.budget import Budget, refit_estimate
+
+logger = logging.getLogger("automl")
+
+N_CANDIDATES = 20  # best completed trials considered (their OOF predictions are on disk)
+ENSEMBLE_TRIAL = -1  # the ensemble's row in the leaderboard is not an Optuna trial
+
+
+def build_ensemble(backend, driver, budget: Budget, y: np.ndarray, fold_id: np.ndarray, best_pipeline,
+                   best_record: dict, task: str):
+    """Return ``(record, model)``: the ensemble's leaderboard record (or None) and the model to
+    export when the ensemble wins (or None)."""
+    pool = _candidates(driver, budget, best_record)
+    if len(pool) < 2:
+        return None, None
+    preds = [driver.store.load_oof(r["trial"]) for r in pool]
+    rows = np.all([np.isfinite(p).reshape(len(y), -1).all(axis=1) for p in preds], axis=0)
+    preds = [p[rows].astype("float64") for p in preds]
+    started = now_iso()
+    t0 = time.monotonic()
+    sel = select_honestly(preds, y[rows], fold_id[rows], driver.metric, seed=driver.seed,
+                          deadline=t0 + max(1.0, 0.25 * (budget.hard_end - t0)))
+    members = [(r, w) for r, w in zip(pool, sel.weights) if w > 0]
+    record = _record(members, sel, started, time.monotonic() - t0)
+    if len(members) < 2:
+        return None, None  # the blend is the best trial alone
+    if not driver.metric.is_better(sel.honest_score, best_record["score"]):
+        logger.info("Ensemble of %d trials: %s=%.5g (honest) does not beat the best trial's %.5g; kept the best trial.",
+                    len(members), driver.metric.name, sel.honest_score, best_record["score"])
+        return record, None
+    fitted = _refit_members(backend, driver, budget, members, best_record, best_pipeline)
+    if fitted is None:
+        record["error"] = "not exported: its members could not all be refit within the time budget"
+        return record, None
+    record["fit_time_s"] = round(time.monotonic() - t0, 3)
+    record["finished_at"] = now_iso()
+    logger.info("Ensemble of %d trials: %s=%.5g (honest) beats the best trial's %.5g; exported.",
+                len(members), driver.metric.name, sel.honest_score, best_record["score"])
+    return record, EnsembleModel(fitted, [float(w) for _, w in members], task)
+
+
+def _candidates(driver, budget: Budget, best_record: dict) -> list[dict]:
+    """The best trials with saved OOF predictions whose refits fit together in the time left."""
+    left = budget.hard_end - time.monotonic()
+    pool, cost = [], 0.0
+    oof_dir = driver.store.run_dir / "oof"
+    for r in driver.best_records()[:N_CANDIDATES]:
+        if not (oof_dir / f"trial_{r['trial']}.npy").exists():
+            continue
+        need = 0.0 if r is best_record or r["trial"] == best_record["trial"] else \
+            refit_estimate(r["fit_time_s"], driver.n_folds, driver.n_rows, driver.n_train_rows)
+        if cost + need > 0.8 * left:
+            continue
+        pool.append(r)
+        cost += need
+    return pool
+
+
+def _refit_members(backend, driver, budget: Budget, members, best_record: dict, best_pipeline):
+    fitted = []
+    for r, _ in members:
+        if r["trial"] == best_record["trial"]:
+            fitted.append(best_pipeline)
+            continue
+        spec = TrialSpec(r["trial"], driver.families[r["family"]], r["params"], seed=driver.seed, n_jobs=driver.n_jobs)
+        out = backend.refit(spec, budget.hard_end)
+        if isinstance(out, str):
+            logger.warning("Ensemble member trial %d could not be refit: %s", r["trial"], out)
+            return None
+        fitted.append(out)
+    return fitted
+
+
+def _record(members, sel, started: str, seconds: float) -> dict:
+    return {
+        "trial": ENSEMBLE_TRIAL, "family": "ensemble", "status": COMPLETE, "score": float(sel.honest_score),
+        "score_std": None, "fold_scores": [], "error": None, "fit_time_s": round(seconds, 3), "predict_time_s": 0.0,
+        "params": {"members": [{"trial": r["trial"], "family": r["family"], "weight": round(float(w), 4)}
+                               for r, w in members],
+                   "in_sample_score": float(sel.score)},
+        "started_at": started, "finished_at": now_iso(), "worker": "driver",
+    }
+
+
+def describe(record: dict) -> dict:
+    """``best_params`` for an exported ensemble: its members with their families and weights."""
+    return {"family": "ensemble", "members": record["params"]["members"]}
