@@ -49,7 +49,8 @@ def get_family(name: str) -> ModelFamily:
 
 
 def families_for(task: str, include: Iterable[str] | None = None) -> list[ModelFamily]:
-    """The families to search for ``task``: all that support it, or those named in ``include``."""
+    """The families to search for ``task``: all that support it, or those named in ``include``,
+    in registry order (the portfolio's: cheap strong defaults first, whatever order ``include`` lists)."""
     if include is None:
         return [f for f in _FAMILIES.values() if task in f.tasks]
     if isinstance(include, str):
@@ -60,7 +61,8 @@ def families_for(task: str, include: Iterable[str] | None = None) -> list[ModelF
     unfit = [f.name for f in chosen if task not in f.tasks]
     if unfit:
         raise ConfigError(f"Families {unfit} do not support a {task} task; remove them from include=.")
-    return chosen
+    names = {f.name for f in chosen}
+    return [f for f in _FAMILIES.values() if f.name in names]
 
 
 def register_family(
