@@ -100,8 +100,12 @@ def run_autogluon(task, target, X_tr, y_tr, X_te, budget, seed, tmp):
     if task == "regression":
         return None, p.predict(X_te).to_numpy(), reported, extra
     proba = p.predict_proba(X_te)
-    classes = np.array(sorted(proba.columns, key=str))
-    return classes, proba[list(classes)].to_numpy(), reported, extra
+    try:
+        classes = sorted(proba.columns)  # as np.unique sorts the other systems' labels
+    except TypeError:
+        classes = sorted(proba.columns, key=str)
+    order = [list(proba.columns).index(c) for c in classes]  # by position: boolean labels would mask
+    return np.array(classes, dtype=object), proba.iloc[:, order].to_numpy(), reported, extra
 
 
 def _categorical(X: pd.DataFrame, ref: pd.DataFrame) -> pd.DataFrame:
@@ -125,6 +129,9 @@ def _default_model(kind, task, X_tr, y_tr, X_te, seed):
 
         cls = HistGradientBoostingRegressor if task == "regression" else HistGradientBoostingClassifier
         model = cls(categorical_features="from_dtype", random_state=seed)
+        wide = [c for c in Xtr.columns if isinstance(Xtr[c].dtype, pd.CategoricalDtype) and len(Xtr[c].cat.categories) > 255]
+        for c in wide:  # HGB refuses > 255 levels (e.g. an ID column): give it the codes as numbers
+            Xtr[c], Xte[c] = Xtr[c].cat.codes.replace(-1, np.nan), Xte[c].cat.codes.replace(-1, np.nan)
     if task == "regression":
         return None, model.fit(Xtr, y_tr).predict(Xte), None, {}
     classes, codes = np.unique(y_tr.astype("object"), return_inverse=True)
@@ -167,7 +174,7 @@ def main() -> None:
     if classes is not None and list(map(str, classes)) != sorted(map(str, y_tr.unique())):
         raise SystemExit(f"{args.system} answered classes {list(classes)}, expected {sorted(y_tr.unique())}")
     if classes is not None:
-        classes = np.array(sorted(classes, key=str), dtype=object) if False else np.asarray(classes, dtype=object)
+        classes = np.asarray(classes, dtype=object)
     primary, secondary = score(task, classes, y_te, pred)
     rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     out = {"system": args.system, "dataset": args.dataset, "task": task, "metric": PRIMARY[task], "budget": args.budget,
