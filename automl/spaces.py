@@ -10,6 +10,8 @@ Format (Optuna's own argument names)::
       class_weight: {type: categorical, choices: [null, balanced]}
     regression: {}
     default: {n_estimators: 200, max_features: 0.5}   # evaluated first (the portfolio)
+    portfolio:                   # optional: more points, evaluated after every family's default
+      - {n_estimators: 100, max_features: 1.0}
 
 YAML is read with ``yaml.safe_load``: no code in it is ever evaluated.
 """
@@ -25,17 +27,19 @@ import yaml
 from automl.errors import SearchSpaceError, did_you_mean
 from automl.task import REGRESSION
 
-_TOP_KEYS = {"family", "params", "classification", "regression", "default", "description"}
+_TOP_KEYS = {"family", "params", "classification", "regression", "default", "portfolio", "description"}
 _DIST_KEYS = {"float": {"type", "low", "high", "log", "step"}, "int": {"type", "low", "high", "log", "step"},
               "categorical": {"type", "choices"}}
 
 
 @dataclass(frozen=True)
 class Space:
-    """A family's search space for one task: Optuna distributions plus a default point."""
+    """A family's search space for one task: Optuna distributions, a default point and
+    optional further portfolio points."""
 
     distributions: dict[str, Any]  # name -> optuna BaseDistribution
     default: dict[str, Any]
+    portfolio: tuple = ()
 
 
 def default_dir() -> Path:
@@ -69,15 +73,25 @@ def load_space(family, task: str, spec: dict | None = None) -> Space:
     section = "regression" if task == REGRESSION else "classification"
     raw = {**(spec.get("params") or {}), **(spec.get(section) or {})}
     dists = {name: _distribution(name, d, where) for name, d in raw.items()}
-    default = dict(spec.get("default") or {})
     other = "classification" if section == "regression" else "regression"
     known = set(raw) | set(spec.get(other) or {})
-    for key, value in default.items():
+    default = _point(spec.get("default") or {}, dists, known, where, "default")
+    extra = spec.get("portfolio") or []
+    if not isinstance(extra, list):
+        raise SearchSpaceError(f"{where}: 'portfolio' must be a list of points (mappings of parameter: value).")
+    return Space(dists, default, tuple(_point(p, dists, known, where, "portfolio point") for p in extra))
+
+
+def _point(point: Any, dists: dict, known: set, where: str, what: str) -> dict[str, Any]:
+    """Check a fixed point of the space; keep the parameters of this task's section."""
+    if not isinstance(point, dict):
+        raise SearchSpaceError(f"{where}: a {what} must be a mapping of parameter: value; got {point!r}.")
+    for key, value in point.items():
         if key not in known:
-            raise SearchSpaceError(f"{where}: default key {key!r} is not a parameter of the space.{did_you_mean(key, known)}")
+            raise SearchSpaceError(f"{where}: {what} key {key!r} is not a parameter of the space.{did_you_mean(key, known)}")
         if key in dists and not dists[key]._contains(dists[key].to_internal_repr(value)):
-            raise SearchSpaceError(f"{where}: default {key}={value!r} is outside its range {dists[key]}.")
-    return Space(dists, {k: v for k, v in default.items() if k in dists})
+            raise SearchSpaceError(f"{where}: {what} {key}={value!r} is outside its range {dists[key]}.")
+    return {k: v for k, v in point.items() if k in dists}
 
 
 def _distribution(name: str, d: Any, where: str):

@@ -192,9 +192,10 @@ def _open_study(prep: Prepared, cfg: SearchConfig, families: dict, spaces: dict)
         if t.number not in seen:
             records.append(_orphan_record(t))
             prep.store.append_trial(records[-1])
-    if not records and not study.trials:
-        for name, space in spaces.items():  # the portfolio: each family's default first
-            study.enqueue_trial(fixed_params(name, space.default), skip_if_exists=True)
+    if not records and not study.trials:  # the portfolio: each family's default first, then their extra points
+        points = [(n, s.default) for n, s in spaces.items()] + [(n, p) for n, s in spaces.items() for p in s.portfolio]
+        for name, point in points:
+            study.enqueue_trial(fixed_params(name, point), skip_if_exists=True)
     return study, records
 
 

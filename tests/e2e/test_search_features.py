@@ -21,14 +21,26 @@ def _params(board):
 
 
 def test_portfolio_defaults_run_first(breast_cancer, out_dir):
-    res = automl.fit(breast_cancer, "target", n_trials=9, output_dir=out_dir)
+    res = automl.fit(breast_cancer, "target", n_trials=len(BUILTIN) + 1, output_dir=out_dir)
     board = res.leaderboard.query("trial >= 0").sort_values("trial")  # trial -1 is the ensemble
-    assert board["family"].tolist() == list(BUILTIN)  # each family's default, in registry order
-    for row in board.itertuples():
+    assert board["family"].tolist() == [*BUILTIN, "xgboost"]  # each family's default, in registry order, then
+    for row in board.itertuples():  # the extra portfolio points (XGBoost's own defaults)
         family = automl.families.registry.get_family(row.family)
-        default = load_space(family, "binary").default
+        space = load_space(family, "binary")
+        point = space.default if row.trial < len(BUILTIN) else space.portfolio[0]
         params = json.loads(row.params)
-        assert {k: params[k] for k in default} == default
+        assert {k: params[k] for k in point} == point
+    assert json.loads(board.iloc[-1]["params"])["learning_rate"] == 0.3
+
+
+def test_portfolio_points_are_checked(tmp_path):
+    family = automl.families.registry.get_family("decision_tree")
+    spec = {"params": {"max_depth": {"type": "int", "low": 2, "high": 8}}, "default": {"max_depth": 3}}
+    assert load_space(family, "binary", {**spec, "portfolio": [{"max_depth": 8}]}).portfolio == ({"max_depth": 8},)
+    with pytest.raises(SearchSpaceError, match="portfolio point max_depth=9 is outside"):
+        load_space(family, "binary", {**spec, "portfolio": [{"max_depth": 9}]})
+    with pytest.raises(SearchSpaceError, match="portfolio point key 'max_dept'.*max_depth"):
+        load_space(family, "binary", {**spec, "portfolio": [{"max_dept": 4}]})
 
 
 def test_same_seed_same_search(wine, out_dir):
