@@ -51,8 +51,8 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
         ray_address: join an existing Ray cluster ("auto", "ray://host:10001") instead of starting one.
         con: a DB-API connection or SQLAlchemy engine when ``data`` is a SQL query.
         ensemble: after the search, blend the best trials (Caruana selection on their out-of-fold
-            predictions); the blend is a leaderboard row (trial -1) and is exported when its honest
-            score beats the best single trial.
+            predictions); the blend is a leaderboard row (trial -1, with its honest score) and is
+            exported when selection picked two or more trials.
 
     Example:
         >>> import automl

@@ -1,9 +1,12 @@
 """The ensemble stage, after the best trial's refit: select a blend of the best trials on
-their out-of-fold predictions, refit its other members in the time left, and keep it when
-its honest score beats the best single trial.
+their out-of-fold predictions, refit its other members in the time left, and export it.
 
-Refitting the best trial first means the ensemble can only add to what the search returns:
-if time runs out, a member fails, or the blend does not win, the single best model stays.
+The blend is exported whenever selection picked two or more trials: on the predictions it
+was selected on it then beats the best trial (selection adds a trial only when that helps),
+the same kind of in-sample comparison that picked the best trial among hundreds. Its
+leaderboard score is the honest, cross-fitted one, which is why it can show below the best
+trial's (equally selection-flattered) CV score. Refitting the best trial first means the
+ensemble can only add: if time runs out or a member fails, the single best model stays.
 """
 
 from __future__ import annotations
@@ -41,18 +44,14 @@ def build_ensemble(backend, driver, budget: Budget, y: np.ndarray, fold_id: np.n
     record = _record(members, sel, started, time.monotonic() - t0)
     if len(members) < 2:
         return None, None  # the blend is the best trial alone
-    if not driver.metric.is_better(sel.honest_score, best_record["score"]):
-        logger.info("Ensemble of %d trials: %s=%.5g (honest) does not beat the best trial's %.5g; kept the best trial.",
-                    len(members), driver.metric.name, sel.honest_score, best_record["score"])
-        return record, None
     fitted = _refit_members(backend, driver, budget, members, best_record, best_pipeline)
     if fitted is None:
         record["error"] = "not exported: its members could not all be refit within the time budget"
         return record, None
     record["fit_time_s"] = round(time.monotonic() - t0, 3)
     record["finished_at"] = now_iso()
-    logger.info("Ensemble of %d trials: %s=%.5g (honest) beats the best trial's %.5g; exported.",
-                len(members), driver.metric.name, sel.honest_score, best_record["score"])
+    logger.info("Ensemble of %d trials exported: %s=%.5g honest (%.5g in-sample); best trial %.5g.",
+                len(members), driver.metric.name, sel.honest_score, sel.score, best_record["score"])
     return record, EnsembleModel(fitted, [float(w) for _, w in members], task)
 
 

@@ -118,9 +118,11 @@ class RayBackend(SearchBackend):
                            started_at=run.started, finished_at=now_iso(), worker="ray")
 
     def refit(self, spec: TrialSpec, deadline: float):
+        """Refit on all rows; on a local Ray this process started, with all its CPUs (no trial runs
+        any more); on a cluster, with one trial's CPUs (no node is known to have more)."""
         ray = self._ray
-        spec.n_jobs = self.cpus_per_trial
-        ref = self._tasks.refit_task.options(num_cpus=self.cpus_per_trial).remote(self._data, spec, spec.n_jobs)
+        spec.n_jobs = self.workers * self.cpus_per_trial if self._owns_ray else self.cpus_per_trial
+        ref = self._tasks.refit_task.options(num_cpus=spec.n_jobs).remote(self._data, spec, spec.n_jobs)
         left = deadline - time.monotonic()
         done, _ = ray.wait([ref], timeout=None if left == float("inf") else max(left, 0.0))
         if not done:

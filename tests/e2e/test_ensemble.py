@@ -22,7 +22,7 @@ def linear_plus_interaction():
     return df
 
 
-def test_ensemble_of_two_families_wins_and_round_trips(linear_plus_interaction, out_dir, tmp_path):
+def test_ensemble_of_two_families_is_exported_and_round_trips(linear_plus_interaction, out_dir, tmp_path):
     df = linear_plus_interaction
     res = automl.fit(df, "y", n_trials=12, include=["linear", "decision_tree"], output_dir=out_dir, seed=0)
     board = res.leaderboard
