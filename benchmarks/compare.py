@@ -86,6 +86,7 @@ def report(rows: list[dict], budget: float, seed: int) -> None:
     norm: dict[str, list[float]] = defaultdict(list)
     ranks: dict[str, list[float]] = defaultdict(list)
     wtl: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    gaps: dict[str, list[float]] = defaultdict(list)  # (reported - test) / |test - constant|, + = optimistic
     print(f"budget {budget:g} s, seed {seed}; test scores on the protocol's 25 % test part\n")
     for d in datasets:
         runs = {s: latest.get((s, d)) for s in systems}
@@ -115,6 +116,9 @@ def report(rows: list[dict], budget: float, seed: int) -> None:
             for s, v in scores.items():
                 if s != "constant":
                     norm[s].append(1.0 if best == const else (v - const) / (best - const))
+                rep = ok[s].get("reported_score")
+                if rep is not None and v != const:
+                    gaps[s].append((v - rep if lower else rep - v) / abs(v - const))
             order = sorted((v if lower else -v) for s, v in scores.items() if s != "constant")
             for s, v in scores.items():
                 if s != "constant":
@@ -128,8 +132,8 @@ def report(rows: list[dict], budget: float, seed: int) -> None:
                         wtl[(s, p)][1 if tie else 0 if won else 2] += 1
         print()
     print("summary (normalised score = (score - constant) / (best - constant), 1 = best of the systems here)")
-    print(f"  {'system':10s} {'datasets':>8s} {'mean norm':>9s} {'mean rank':>9s} {'failed':>6s} {'overruns':>8s}  "
-          "wins/ties/losses vs " + ", ".join(p for p in systems if p != "constant"))
+    print(f"  {'system':10s} {'datasets':>8s} {'mean norm':>9s} {'mean rank':>9s} {'failed':>6s} {'overruns':>8s} "
+          f"{'|rep-test|':>10s} {'rep bias':>8s}  wins/ties/losses vs " + ", ".join(p for p in systems if p != "constant"))
     for s in systems:
         if s == "constant":
             continue
@@ -139,8 +143,13 @@ def report(rows: list[dict], budget: float, seed: int) -> None:
         vs = "  ".join(f"{p}: {'/'.join(map(str, wtl[(s, p)]))}" for p in systems if p not in (s, "constant"))
         mn = sum(norm[s]) / len(norm[s]) if norm[s] else float("nan")
         mr = sum(ranks[s]) / len(ranks[s]) if ranks[s] else float("nan")
-        print(f"  {s:10s} {len(norm[s]):8d} {mn:9.4f} {mr:9.2f} {failed:6d} {over:8d}  {vs}")
+        g = gaps[s]
+        ga = f"{sum(abs(x) for x in g) / len(g):10.4f}" if g else f"{'':10s}"
+        gb = f"{sum(g) / len(g):+8.4f}" if g else f"{'':8s}"
+        print(f"  {s:10s} {len(norm[s]):8d} {mn:9.4f} {mr:9.2f} {failed:6d} {over:8d} {ga} {gb}  {vs}")
     print("\nties: |difference| <= 0.002 AUC, or <= 1 % of the better log loss / RMSE. Overrun: fit wall > budget x 1.1 + 2 s.")
+    print("|rep-test|, rep bias: mean of (reported - test) / |test - constant| over datasets, sign flipped for lower-is-better"
+          " metrics, so + = the system's own validation score was optimistic.")
 
 
 def _tie(a: float, b: float, metric: str) -> bool:
