@@ -52,7 +52,7 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
         con: a DB-API connection or SQLAlchemy engine when ``data`` is a SQL query.
         ensemble: after the search, blend the best trials (Caruana selection on their out-of-fold
             predictions); the blend is a leaderboard row (trial -1, with its honest score) and is
-            exported when selection picked two or more trials.
+            exported when it beats taking the best single trial, both cross-fitted.
 
     Example:
         >>> import automl

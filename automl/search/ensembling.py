@@ -1,12 +1,13 @@
 """The ensemble stage, after the best trial's refit: select a blend of the best trials on
-their out-of-fold predictions, refit its other members in the time left, and export it.
+their out-of-fold predictions, refit its other members in the time left, and export it
+when it wins.
 
-The blend is exported whenever selection picked two or more trials: on the predictions it
-was selected on it then beats the best trial (selection adds a trial only when that helps),
-the same kind of in-sample comparison that picked the best trial among hundreds. Its
-leaderboard score is the honest, cross-fitted one, which is why it can show below the best
-trial's (equally selection-flattered) CV score. Refitting the best trial first means the
-ensemble can only add: if time runs out or a member fails, the single best model stays.
+"Wins" compares like with like: both the blend and "take the best single trial" are
+cross-fitted (chosen on half of the folds, scored on the other half), and the blend must
+score at least as well. (The best trial's own CV score is flattered by being the maximum
+over many trials on the same folds, so it is no fair yardstick for an honest score.)
+Refitting the best trial first means the ensemble can only add: if it loses, time runs
+out or a member fails, the single best model stays.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ def build_ensemble(backend, driver, budget: Budget, y: np.ndarray, fold_id: np.n
     record = _record(members, sel, started, time.monotonic() - t0)
     if len(members) < 2:
         return None, None  # the blend is the best trial alone
+    if driver.metric.is_better(sel.honest_single, sel.honest_score):
+        record["error"] = (f"not exported: the best single trial scores better cross-fitted "
+                           f"({sel.honest_single:.5g} vs {sel.honest_score:.5g})")
+        logger.info("Ensemble of %d trials not exported: %s", len(members), record["error"])
+        return record, None
     fitted = _refit_members(backend, driver, budget, members, best_record, best_pipeline)
     if fitted is None:
         record["error"] = "not exported: its members could not all be refit within the time budget"
@@ -93,7 +99,7 @@ def _record(members, sel, started: str, seconds: float) -> dict:
         "score_std": None, "fold_scores": [], "error": None, "fit_time_s": round(seconds, 3), "predict_time_s": 0.0,
         "params": {"members": [{"trial": r["trial"], "family": r["family"], "weight": round(float(w), 4)}
                                for r, w in members],
-                   "in_sample_score": float(sel.score)},
+                   "in_sample_score": float(sel.score), "single_best_cross_fitted": float(sel.honest_single)},
         "started_at": started, "finished_at": now_iso(), "worker": "driver",
     }
 

@@ -68,3 +68,9 @@ def test_single_fold_splits_its_rows_for_the_honest_score():
     preds, y, _ = _complementary()
     sel = select_honestly(preds, y, np.zeros(len(y), dtype=int), get_metric("roc_auc", "binary"))
     assert sel.honest_score is not None and 0.5 < sel.honest_score <= 1.0
+
+
+def test_blend_of_complementary_candidates_beats_the_cross_fitted_best_single():
+    preds, y, fold_id = _complementary()
+    sel = select_honestly(preds, y, fold_id, get_metric("log_loss", "binary"))
+    assert sel.honest_single is not None and sel.honest_score < sel.honest_single  # log loss: lower is better
