@@ -21,16 +21,18 @@ def _params(board):
 
 
 def test_portfolio_defaults_run_first(breast_cancer, out_dir):
-    res = automl.fit(breast_cancer, "target", n_trials=len(BUILTIN) + 1, output_dir=out_dir)
+    tree = {"params": {"max_depth": {"type": "int", "low": 2, "high": 8}}, "default": {"max_depth": 3},
+            "portfolio": [{"max_depth": 7}]}
+    res = automl.fit(breast_cancer, "target", n_trials=len(BUILTIN) + 1, output_dir=out_dir,
+                     search_space={"decision_tree": tree})
     board = res.leaderboard.query("trial >= 0").sort_values("trial")  # trial -1 is the ensemble
-    assert board["family"].tolist() == [*BUILTIN, "xgboost"]  # each family's default, in registry order, then
-    for row in board.itertuples():  # the extra portfolio points (XGBoost's own defaults)
+    assert board["family"].tolist() == [*BUILTIN, "decision_tree"]  # each family's default, in registry order,
+    for row in board.iloc[:-1].itertuples():  # then the extra portfolio points
         family = automl.families.registry.get_family(row.family)
-        space = load_space(family, "binary")
-        point = space.default if row.trial < len(BUILTIN) else space.portfolio[0]
+        default = load_space(family, "binary", tree if row.family == "decision_tree" else None).default
         params = json.loads(row.params)
-        assert {k: params[k] for k in point} == point
-    assert json.loads(board.iloc[-1]["params"])["learning_rate"] == 0.3
+        assert {k: params[k] for k in default} == default
+    assert json.loads(board.iloc[-1]["params"]) == {"max_depth": 7}
 
 
 def test_portfolio_points_are_checked(tmp_path):
