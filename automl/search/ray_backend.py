@@ -24,6 +24,15 @@ def import_ray():
     return ray
 
 
+def require_ray_client(address: str) -> None:
+    """A ``ray://`` address is Ray Client, which needs grpcio (in ``automl[ray]``, not in plain ``ray``)."""
+    try:
+        import grpc  # noqa: F401
+    except ImportError:
+        raise BackendError(f'ray_address={address!r} uses Ray Client, which needs grpcio: pip install "automl[ray]" '
+                           '(or pip install "ray[client]").') from None
+
+
 @dataclass
 class _Running:
     spec: TrialSpec
@@ -51,6 +60,8 @@ class RayBackend(SearchBackend):
 
     def start(self, data: EvalData, n_threads: int) -> None:
         ray = self._ray = import_ray()
+        if self.address is not None and self.address.startswith("ray://"):
+            require_ray_client(self.address)
         if not ray.is_initialized():
             try:
                 if self.address is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -74,3 +76,17 @@ def test_resume_from_a_folder_that_is_not_a_run(df, tmp_path):
 
 def test_load_from_a_folder_without_a_model(tmp_path):
     _raises((automl.ConfigError, ValueError), "no saved automl model", automl.load, tmp_path)
+
+
+def test_parallel_search_without_ray_says_what_to_install(df, out_dir, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails, as when not installed
+    _raises((automl.BackendError, RuntimeError), r'pip install "automl\[ray\]"', automl.fit, df, "Survived",
+            workers=2, n_trials=2, output_dir=out_dir)
+
+
+def test_ray_client_address_without_grpcio_says_what_to_install(df, out_dir, monkeypatch):
+    pytest.importorskip("ray")
+    monkeypatch.setitem(sys.modules, "grpc", None)
+    _raises((automl.BackendError, RuntimeError), r"'ray://127.0.0.1:1'.*grpcio.*automl\[ray\]", automl.fit, df,
+            "Survived", ray_address="ray://127.0.0.1:1", n_trials=2, output_dir=out_dir)
+
