@@ -40,3 +40,10 @@ class ModelFamily:
     derived_params: frozenset[str] = frozenset()
     space: Path | dict | None = None  # None: search_spaces/<name>.yaml
     description: str = ""
+    requires: str | None = None  # an optional package it needs ("lightgbm"); without it the family is left out
+
+    def available(self) -> bool:
+        """Whether its optional package is installed (checked without importing it)."""
+        from importlib.util import find_spec
+
+        return self.requires is None or find_spec(self.requires) is not None

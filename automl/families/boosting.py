@@ -1,6 +1,6 @@
-"""Gradient boosting: scikit-learn's HistGradientBoosting and XGBoost.
+"""Gradient boosting: scikit-learn's HistGradientBoosting, XGBoost and (optional) LightGBM.
 
-Both take NaN and categoricals natively (no imputation; ordinal codes first) and stop
+All take NaN and categoricals natively (no imputation; ordinal codes first) and stop
 early on an inner split of the training rows.
 """
 
@@ -35,8 +35,18 @@ def make_xgboost(params: dict, ctx: FitContext):
     return EarlyStoppingXGBClassifier(**params, **common, objective="multi:softprob", eval_metric="mlogloss")
 
 
+def make_lightgbm(params: dict, ctx: FitContext):
+    from automl.families._lgbm import EarlyStoppingLGBMClassifier, EarlyStoppingLGBMRegressor
+
+    cls = EarlyStoppingLGBMRegressor if ctx.task == REGRESSION else EarlyStoppingLGBMClassifier
+    return cls(**params, n_categorical=ctx.n_native_categorical, subsample_freq=1, n_jobs=ctx.n_jobs,
+               random_state=ctx.seed, verbose=-1)
+
+
 HIST_GRADIENT_BOOSTING = ModelFamily(
     "hist_gradient_boosting", _ALL, make_hist_gradient_boosting, prep=_NATIVE,
     description="histogram gradient boosting (scikit-learn)",
 )
 XGBOOST = ModelFamily("xgboost", _ALL, make_xgboost, prep=_NATIVE, description="gradient boosting (XGBoost)")
+LIGHTGBM = ModelFamily("lightgbm", _ALL, make_lightgbm, prep=_NATIVE, requires="lightgbm",
+                       description='gradient boosting (LightGBM; optional: pip install "automl[lightgbm]")')

@@ -9,7 +9,7 @@ from typing import Any
 from automl.errors import ConfigError, did_you_mean
 from automl.families.base import ModelFamily
 from automl.families.bayes import NAIVE_BAYES
-from automl.families.boosting import HIST_GRADIENT_BOOSTING, XGBOOST
+from automl.families.boosting import HIST_GRADIENT_BOOSTING, LIGHTGBM, XGBOOST
 from automl.families.linear import LINEAR
 from automl.families.neighbors import KNN
 from automl.families.neural import MLP
@@ -23,6 +23,7 @@ _FAMILIES: dict[str, ModelFamily] = {
         HIST_GRADIENT_BOOSTING,
         LINEAR,
         XGBOOST,
+        LIGHTGBM,
         RANDOM_FOREST,
         EXTRA_TREES,
         KNN,
@@ -51,8 +52,8 @@ def get_family(name: str) -> ModelFamily:
 def families_for(task: str, include: Iterable[str] | None = None) -> list[ModelFamily]:
     """The families to search for ``task``: all that support it, or those named in ``include``,
     in registry order (the portfolio's: cheap strong defaults first, whatever order ``include`` lists)."""
-    if include is None:
-        return [f for f in _FAMILIES.values() if task in f.tasks]
+    if include is None:  # families whose optional package is missing are left out
+        return [f for f in _FAMILIES.values() if task in f.tasks and f.available()]
     if isinstance(include, str):
         include = [include]
     chosen = [get_family(name) for name in include]
@@ -61,6 +62,10 @@ def families_for(task: str, include: Iterable[str] | None = None) -> list[ModelF
     unfit = [f.name for f in chosen if task not in f.tasks]
     if unfit:
         raise ConfigError(f"Families {unfit} do not support a {task} task; remove them from include=.")
+    missing = [f for f in chosen if not f.available()]
+    if missing:
+        raise ConfigError(f"Family {missing[0].name!r} needs the {missing[0].requires} package: "
+                          f'pip install "automl[{missing[0].requires}]", or remove it from include=.')
     names = {f.name for f in chosen}
     return [f for f in _FAMILIES.values() if f.name in names]
 

@@ -10,7 +10,7 @@ import pytest
 
 import automl
 from automl.errors import SearchSpaceError
-from automl.families.registry import BUILTIN
+from automl.families.registry import families_for
 from automl.spaces import load_space
 
 pytestmark = pytest.mark.slow
@@ -23,10 +23,11 @@ def _params(board):
 def test_portfolio_defaults_run_first(breast_cancer, out_dir):
     tree = {"params": {"max_depth": {"type": "int", "low": 2, "high": 8}}, "default": {"max_depth": 3},
             "portfolio": [{"max_depth": 7}]}
-    res = automl.fit(breast_cancer, "target", n_trials=len(BUILTIN) + 1, output_dir=out_dir,
+    portfolio = [f.name for f in families_for("binary")]  # every installed family, in registry order
+    res = automl.fit(breast_cancer, "target", n_trials=len(portfolio) + 1, output_dir=out_dir,
                      search_space={"decision_tree": tree})
     board = res.leaderboard.query("trial >= 0").sort_values("trial")  # trial -1 is the ensemble
-    assert board["family"].tolist() == [*BUILTIN, "decision_tree"]  # each family's default, in registry order,
+    assert board["family"].tolist() == [*portfolio, "decision_tree"]  # each family's default, in registry order,
     for row in board.iloc[:-1].itertuples():  # then the extra portfolio points
         family = automl.families.registry.get_family(row.family)
         default = load_space(family, "binary", tree if row.family == "decision_tree" else None).default
