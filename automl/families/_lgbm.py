@@ -30,7 +30,10 @@ def _fit_es(model, base_fit, X, y, stratify: bool):
     return base_fit(X, y, categorical_feature=cats)
 
 
-class EarlyStoppingLGBMClassifier(LGBMClassifier):
+class _OwnParams:
+    """Our constructor parameters, kept out of the booster's (LightGBM passes every get_params() key on).
+    First in the bases, like a scikit-learn mixin, which LightGBM's get_params() allows for."""
+
     def __init__(self, *, n_categorical: int = 0, early_stopping_rounds: int = 50, **kwargs):
         super().__init__(**kwargs)
         self.n_categorical = n_categorical
@@ -39,18 +42,12 @@ class EarlyStoppingLGBMClassifier(LGBMClassifier):
     def _process_params(self, stage: str) -> dict:
         return {k: v for k, v in super()._process_params(stage).items() if k not in OWN_PARAMS}
 
+
+class EarlyStoppingLGBMClassifier(_OwnParams, LGBMClassifier):
     def fit(self, X, y, **_):
         return _fit_es(self, super().fit, X, np.asarray(y).astype(int), stratify=True)
 
 
-class EarlyStoppingLGBMRegressor(LGBMRegressor):
-    def __init__(self, *, n_categorical: int = 0, early_stopping_rounds: int = 50, **kwargs):
-        super().__init__(**kwargs)
-        self.n_categorical = n_categorical
-        self.early_stopping_rounds = early_stopping_rounds
-
-    def _process_params(self, stage: str) -> dict:
-        return {k: v for k, v in super()._process_params(stage).items() if k not in OWN_PARAMS}
-
+class EarlyStoppingLGBMRegressor(_OwnParams, LGBMRegressor):
     def fit(self, X, y, **_):
         return _fit_es(self, super().fit, X, np.asarray(y, dtype="float64"), stratify=False)
