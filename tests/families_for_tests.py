@@ -65,6 +65,12 @@ def make_pid_sleeper(params, ctx):
     return PidSleeper(**params)
 
 
+def make_refit_pid_sleeper(params, ctx):
+    """A PidSleeper only when fitting on all ``rows`` (the final refit); instant in the CV folds."""
+    own = {k: v for k, v in params.items() if k != "rows"}
+    return PidSleeper(**own) if ctx.n_rows == params["rows"] else PidSleeper(own["pid_file"] + ".cv", 0.0)
+
+
 class Coin(ClassifierMixin, BaseEstimator):
     """A depth-3 tree when ``good`` else a constant (AUC 0.5); each fit takes ``seconds`` (to be pruned)."""
 

@@ -66,6 +66,23 @@ def test_trials_run_on_both_nodes_and_overlap(cluster, breast_cancer, out_dir):
     assert ray.is_initialized()  # joined, not owned: the cluster keeps running
 
 
+def _kill_when_written(pid_file: Path, killed: list) -> threading.Thread:
+    """SIGKILL the process whose pid appears in ``pid_file`` (a fit writes it, then sleeps)."""
+
+    def killer():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not pid_file.exists():
+            time.sleep(0.1)
+        time.sleep(1.0)
+        pid = int(pid_file.read_text())
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
+
+    t = threading.Thread(target=killer, daemon=True)
+    t.start()
+    return t
+
+
 def test_sigkill_of_the_worker_running_a_trial(cluster, breast_cancer, out_dir, tmp_path):
     import ray.cloudpickle
 
@@ -77,18 +94,7 @@ def test_sigkill_of_the_worker_running_a_trial(cluster, breast_cancer, out_dir, 
                         "seconds": {"type": "float", "low": 60.0, "high": 61.0}}}
     automl.register_family("pid_sleeper", fam.make_pid_sleeper, space, tasks=["binary"])
     killed = []
-
-    def killer():
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not pid_file.exists():
-            time.sleep(0.1)
-        time.sleep(1.0)
-        pid = int(pid_file.read_text())
-        os.kill(pid, signal.SIGKILL)  # the process running that trial, not an idle worker
-        killed.append(pid)
-
-    t = threading.Thread(target=killer, daemon=True)
-    t.start()
+    t = _kill_when_written(pid_file, killed)  # the process running that trial, not an idle worker
     try:
         res = automl.fit(breast_cancer, "target", n_trials=6, time_budget=90, trial_timeout=45, output_dir=out_dir,
                          backend=automl.RayBackend(workers=2, address=cluster.address), include=["pid_sleeper", "linear"])
@@ -102,6 +108,32 @@ def test_sigkill_of_the_worker_running_a_trial(cluster, breast_cancer, out_dir, 
     assert len(dead) == 1 and dead.iloc[0]["status"] == "failed" and dead.iloc[0]["family"] == "pid_sleeper"
     trials = board[board["trial"] >= 0]
     assert len(trials) == 6 and (trials["status"] == "complete").sum() >= 3  # the search went on
+
+
+def test_final_refit_survives_its_worker_dying(cluster, breast_cancer, out_dir, tmp_path):
+    """A refit whose Ray worker is SIGKILLed is retried once: with one trial there is nothing to fall back on."""
+    import ray.cloudpickle
+
+    import tests.families_for_tests as fam
+
+    ray.cloudpickle.register_pickle_by_value(fam)
+    pid_file = tmp_path / "pid"
+    space = {"params": {"pid_file": {"type": "categorical", "choices": [str(pid_file)]},
+                        "seconds": {"type": "float", "low": 60.0, "high": 61.0},
+                        "rows": {"type": "categorical", "choices": [len(breast_cancer)]}}}
+    automl.register_family("refit_sleeper", fam.make_refit_pid_sleeper, space, tasks=["binary"],
+                           derived_params=["rows"])
+    killed = []
+    t = _kill_when_written(pid_file, killed)  # written by the refit only (the folds fit fewer rows)
+    try:
+        res = automl.fit(breast_cancer, "target", n_trials=1, time_budget=90, output_dir=out_dir, ensemble=False,
+                         backend=automl.RayBackend(workers=2, address=cluster.address), include=["refit_sleeper"])
+    finally:
+        automl.unregister_family("refit_sleeper")
+        ray.cloudpickle.unregister_pickle_by_value(fam)
+    t.join(timeout=1)
+    assert killed and res.best_params["family"] == "refit_sleeper"
+    assert res.predict_proba(breast_cancer.drop(columns=["target"])).shape == (len(breast_cancer), 2)
 
 
 def test_pruning_with_trials_in_flight(cluster, breast_cancer, out_dir):
