@@ -101,13 +101,14 @@ def _prewarm(ray, workers: int) -> None:
     def warm():
         import automl.evaluation.evaluate  # noqa: F401  (what a trial imports)
 
-        time.sleep(2.0)
+        time.sleep(5.0)  # long enough that a round needs every worker at once
         return os.getpid()
 
-    for _ in range(10):  # until one round ran on `workers` distinct processes (all started and idle)
+    give_up = time.monotonic() + 600  # after a run's force-cancels, Ray restarts the killed workers ~2 at a time
+    while time.monotonic() < give_up:  # until one round ran on `workers` distinct processes (all started)
         if len(set(ray.get([warm.remote() for _ in range(workers)]))) == workers:
             return
-    raise RuntimeError(f"could not get {workers} Ray worker processes running at once")
+    raise RuntimeError(f"could not get {workers} Ray worker processes running at once in 10 minutes")
 
 
 def simulation(workers: int, budget: float, seconds: float) -> None:
@@ -116,16 +117,17 @@ def simulation(workers: int, budget: float, seconds: float) -> None:
 
     from automl.search.ray_backend import RayBackend
 
-    ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
-    try:
-        df = data().head(200)
-        space = {"params": {"seconds": {"type": "float", "low": seconds / 2, "high": seconds / 2 + 1e-9},
-                            "c": {"type": "float", "low": 0.0, "high": 1.0}}}
-        automl.register_family("sleep1", make_instant, space, tasks=["binary"], replace=True)
-        for profiled in (False, True):
+    df = data().head(200)
+    space = {"params": {"seconds": {"type": "float", "low": seconds / 2, "high": seconds / 2 + 1e-9},
+                        "c": {"type": "float", "low": 0.0, "high": 1.0}}}
+    automl.register_family("sleep1", make_instant, space, tasks=["binary"], replace=True)
+    for profiled in (False, True):
+        # a fresh Ray per pass: the end of a pass force-cancels running tasks, which kills their workers, and
+        # Ray restarts 64 of them too slowly to pre-warm again
+        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+        try:
             t = time.perf_counter()
-            _prewarm(ray, workers)  # again before the second run: the first one's end force-cancels running tasks,
-            # which kills their worker processes
+            _prewarm(ray, workers)
             print(f"simulation: {workers} Ray worker processes started and warm (automl imported) in "
                   f"{time.perf_counter() - t:.1f} s")
             profile = cProfile.Profile() if profiled else None
@@ -138,17 +140,17 @@ def simulation(workers: int, budget: float, seconds: float) -> None:
                 if profile:
                     profile.disable()
                 wall = time.perf_counter() - t
-            b = res.leaderboard
-            done = int((b["status"] == "complete").sum())
-            span = (pd.Timestamp(max(b["finished_at"])) - pd.Timestamp(min(b["started_at"]))).total_seconds()
-            ideal = workers * span / seconds
-            print(f"simulation{' (profiled)' if profiled else ''}: {workers} workers, {seconds:g} s trials, budget "
-                  f"{budget:g} s: {done} completed in a {span:.1f} s trial span (fit wall {wall:.1f} s); ideal "
-                  f"{ideal:.0f} -> efficiency {done / ideal:.0%}, {done / span:.1f} trials/s")
-            if profile:
-                _where_driver_time_goes(profile, wall, len(b))
-    finally:
-        ray.shutdown()
+        finally:
+            ray.shutdown()
+        b = res.leaderboard.query("trial >= 0")  # trials only, not the ensemble row
+        done = int((b["status"] == "complete").sum())
+        span = (pd.Timestamp(max(b["finished_at"])) - pd.Timestamp(min(b["started_at"]))).total_seconds()
+        ideal = workers * span / seconds
+        print(f"simulation{' (profiled)' if profiled else ''}: {workers} workers, {seconds:g} s trials, budget "
+              f"{budget:g} s: {done} completed in a {span:.1f} s trial span (fit wall {wall:.1f} s); ideal "
+              f"{ideal:.0f} -> efficiency {done / ideal:.0%}, {done / span:.1f} trials/s")
+        if profile:
+            _where_driver_time_goes(profile, wall, len(b))
 
 
 def main() -> None:
