@@ -103,14 +103,20 @@ class RunStore:
         limit = max(1, min(OOF_MAX_TRIALS, OOF_BUDGET_BYTES // max(oof.nbytes, 1)))
         keep = keep[:limit]
         if number in keep:
-            np.save(self.run_dir / "oof" / f"trial_{number}.npy", oof)
+            np.save(self._oof_path(number), oof)
         wanted = {f"trial_{n}.npy" for n in keep}
         for path in (self.run_dir / "oof").glob("trial_*.npy"):
             if path.name not in wanted:
                 path.unlink(missing_ok=True)
 
+    def has_oof(self, number: int) -> bool:
+        return self._oof_path(number).exists()
+
     def load_oof(self, number: int) -> np.ndarray:
-        return np.load(self.run_dir / "oof" / f"trial_{number}.npy")
+        return np.load(self._oof_path(number))
+
+    def _oof_path(self, number: int) -> Path:
+        return self.run_dir / "oof" / f"trial_{number}.npy"
 
 
 def _json_default(obj: Any) -> Any:

@@ -65,11 +65,10 @@ def _candidates(driver, budget: Budget, best_record: dict) -> list[dict]:
     """The best trials with saved OOF predictions whose refits fit together in the time left."""
     left = budget.hard_end - time.monotonic()
     pool, cost = [], 0.0
-    oof_dir = driver.store.run_dir / "oof"
     for r in driver.best_records()[:N_CANDIDATES]:
-        if not (oof_dir / f"trial_{r['trial']}.npy").exists():
+        if not driver.store.has_oof(r["trial"]):
             continue
-        need = 0.0 if r is best_record or r["trial"] == best_record["trial"] else \
+        need = 0.0 if r["trial"] == best_record["trial"] else \
             refit_estimate(r["fit_time_s"], driver.n_folds, driver.n_rows, driver.n_train_rows)
         if cost + need > 0.8 * left:
             continue

@@ -99,7 +99,8 @@ class RayBackend(SearchBackend):
     def _answer_reports(self, driver) -> None:
         ray = self._ray
         reports = ray.get(self._mailbox.take.remote())
-        prune = [n for n, step, value in reports if n in driver.running() and driver.report(n, step, value)]
+        running = driver.running()
+        prune = [n for n, step, value in reports if n in running and driver.report(n, step, value)]
         if prune:
             self._mailbox.prune.remote(prune)
 
