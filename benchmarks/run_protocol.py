@@ -25,40 +25,26 @@ DATA = ROOT.parent / "shared" / "datasets"
 
 def run_one(name: str, budget: float, seed: int, data_dir: Path) -> dict:
     import numpy as np
-    import pandas as pd
-    from sklearn.metrics import accuracy_score, log_loss, r2_score, roc_auc_score
-    from sklearn.model_selection import train_test_split
 
     import automl
+    from compare_one import PRIMARY, load, score  # the protocol (split, scoring) lives in one place
 
-    entry = next(e for e in json.loads((data_dir / "manifest.json").read_text()) if e["name"] == name)
-    df = pd.read_csv(data_dir / entry["file"])
-    target, task = entry["target"], entry["task"]
-    df = df[df[target].notna()]
-    strat = df[target] if task != "regression" else None
-    train, test = train_test_split(df, test_size=0.25, random_state=0, stratify=strat)
-    X_test, y_test = test.drop(columns=[target]), test[target]
+    task, target, X_tr, X_test, y_tr, y_test = load(data_dir, name)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.monotonic()
-        res = automl.fit(train, target, time_budget=budget, seed=seed, output_dir=tmp)
+        res = automl.fit(X_tr.assign(**{target: y_tr}), target, time_budget=budget, seed=seed, output_dir=tmp)
         wall = time.monotonic() - t0
         info = json.loads((res.run_dir / "run.json").read_text())
     out = {"dataset": name, "task": task, "budget": budget, "seed": seed, "fit_wall_s": round(wall, 2),
            "over_budget_s": round(wall - budget, 2), "overrun": wall > budget * 1.1 + 2,
            "cv_metric": res.metric, "cv_score": res.best_score, "best_family": res.best_params["family"],
            "trials": res.leaderboard["status"].value_counts().to_dict(), "pruning": info.get("pruning")}
-    if task == "binary":
-        proba = res.predict_proba(X_test)
-        out.update(metric="roc_auc", test_score=roc_auc_score(y_test == res.classes_[1], proba[:, 1]),
-                   secondary="accuracy", secondary_score=accuracy_score(y_test, res.predict(X_test)))
-    elif task == "multiclass":
-        proba = res.predict_proba(X_test)
-        out.update(metric="log_loss", test_score=log_loss(y_test, proba, labels=res.classes_),
-                   secondary="accuracy", secondary_score=accuracy_score(y_test, res.predict(X_test)))
+    if task == "regression":
+        primary, secondary = score(task, None, y_test, res.predict(X_test))
     else:
-        pred = res.predict(X_test)
-        out.update(metric="rmse", test_score=float(np.sqrt(np.mean((y_test.to_numpy() - pred) ** 2))),
-                   secondary="r2", secondary_score=r2_score(y_test, pred))
+        primary, secondary = score(task, np.asarray(res.classes_), y_test, res.predict_proba(X_test))
+    out.update(metric=PRIMARY[task], test_score=primary, secondary_score=secondary,
+               secondary="r2" if task == "regression" else "accuracy")
     usage = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     out["peak_rss_mb"] = round(usage / 1024, 1)
     return out
