@@ -20,7 +20,8 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
         output_dir: str | os.PathLike = "results", resume: str | os.PathLike | None = None, seed: int = 0,
         verbose: int = 0, trial_timeout: float | None = None, n_jobs: int | None = None, sampler: Any = None,
         pruner: Any = None, on_trial: Any = None, stop: Any = None, backend: Any = None, con: Any = None,
-        workers: int | None = None, ray_address: str | None = None, ensemble: bool = True) -> SearchResult:
+        workers: int | None = None, ray_address: str | None = None, ensemble: bool = True,
+        final_fit: str = "refit") -> SearchResult:
     """Search model families and hyperparameters for ``target`` and return the best model.
 
     Args:
@@ -53,6 +54,10 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
         ensemble: after the search, blend the best trials (Caruana selection on their out-of-fold
             predictions); the blend is a leaderboard row (trial -1, with its honest score) and is
             exported when it beats taking the best single trial, both cross-fitted.
+        final_fit: how the exported model (each ensemble member) is fit after the search:
+            "refit" (default) once on all rows; "bag" averages the k fold models cross-validation
+            scored (fit again on the same rows; about k times the refit's time, falls back to a
+            refit when it cannot finish).
 
     Example:
         >>> import automl
@@ -66,7 +71,7 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
                        search_space=search_space, cv=cv, output_dir=output_dir, resume=resume, seed=seed,
                        verbose=verbose, trial_timeout=trial_timeout, n_jobs=n_jobs, sampler=sampler, pruner=pruner,
                        on_trial=on_trial, stop=stop, workers=workers, ray_address=ray_address,
-                       ensemble=ensemble)
+                       ensemble=ensemble, final_fit=final_fit)
     _configure_logging(cfg.verbose)
     from automl.search.run import run_search
 

@@ -9,6 +9,7 @@ from typing import Any
 from automl.errors import ConfigError
 
 DEFAULT_TIME_BUDGET = 60.0
+FINAL_FITS = ("refit", "bag")
 
 
 @dataclass
@@ -35,8 +36,14 @@ class SearchConfig:
     workers: int | None = None
     ray_address: str | None = None
     ensemble: bool = True
+    final_fit: str = "refit"
 
     def __post_init__(self) -> None:
+        if self.final_fit not in FINAL_FITS:
+            raise ConfigError(f"final_fit={self.final_fit!r} is not one of {FINAL_FITS}: 'refit' fits the exported "
+                              "model once on all rows, 'bag' averages the k fold models cross-validation scored.")
+        if self.final_fit == "bag" and (isinstance(self.cv, float) and not self.cv.is_integer() or self.cv == "holdout"):
+            raise ConfigError(f"final_fit='bag' needs k-fold CV, but cv={self.cv!r} is a holdout; use cv=5 or final_fit='refit'.")
         if not isinstance(self.ensemble, bool):
             raise ConfigError(f"ensemble={self.ensemble!r} must be True or False.")
         if self.time_budget is not None:
@@ -66,7 +73,7 @@ class SearchConfig:
 
     def limits(self) -> dict:
         return {"time_budget": self.time_budget, "n_trials": self.n_trials, "trial_timeout": self.trial_timeout,
-                "cv": self.cv, "seed": self.seed, "include": self.include}
+                "cv": self.cv, "seed": self.seed, "include": self.include, "final_fit": self.final_fit}
 
 
 def _positive_number(name: str, value: Any, example: str) -> None:

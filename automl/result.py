@@ -23,12 +23,14 @@ class SearchResult:
         pipeline_: the fitted scikit-learn Pipeline (clean -> encode -> model) on raw rows.
         leaderboard: one row per finished trial, best first.
         best_params: ``{"family": ..., **its hyperparameters}`` of the exported model.
+        final_fit: how it was fit after the search: "bag" (the average of the k fold models
+            cross-validation scored) or "refit" (once on all rows).
         task, metric, greater_is_better, classes_ (classification), run_dir, best_score.
     """
 
     def __init__(self, *, pipeline: Any, leaderboard: pd.DataFrame, best_params: dict, best_trial: int | None,
                  best_score: float | None, task: str, metric: str, greater_is_better: bool, run_dir: Path | None,
-                 target: Any = None, feature_names: list | None = None):
+                 target: Any = None, feature_names: list | None = None, final_fit: str | None = None):
         self.pipeline_ = pipeline
         self.leaderboard = leaderboard
         self.best_params = best_params
@@ -40,6 +42,7 @@ class SearchResult:
         self.run_dir = Path(run_dir) if run_dir is not None else None
         self.target = target
         self.feature_names_in_ = feature_names
+        self.final_fit = final_fit
 
     @property
     def classes_(self) -> np.ndarray | None:
@@ -71,6 +74,7 @@ class SearchResult:
         meta = {
             "format": 1, "task": self.task, "metric": self.metric, "greater_is_better": self.greater_is_better,
             "best_params": self.best_params, "best_trial": self.best_trial, "best_score": self.best_score,
+            "final_fit": self.final_fit,
             "target": _jsonable(self.target), "feature_names": [_jsonable(c) for c in self.feature_names_in_ or []],
             "run_dir": str(self.run_dir) if self.run_dir else None, "versions": versions(),
             "classes": [_jsonable(c) for c in self.classes_] if self.classes_ is not None else None,
@@ -101,7 +105,7 @@ def load(path: str | os.PathLike) -> SearchResult:
         pipeline=joblib.load(path / MODEL_FILE), leaderboard=board, best_params=meta["best_params"],
         best_trial=meta.get("best_trial"), best_score=meta.get("best_score"), task=meta["task"], metric=meta["metric"],
         greater_is_better=meta["greater_is_better"], run_dir=meta.get("run_dir"), target=meta.get("target"),
-        feature_names=meta.get("feature_names"),
+        feature_names=meta.get("feature_names"), final_fit=meta.get("final_fit"),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 
 class AlwaysRaises(ClassifierMixin, BaseEstimator):
@@ -100,3 +100,30 @@ def make_coin(params, ctx):
 
 COIN_SPACE = {"params": {"good": {"type": "categorical", "choices": [0, 1]},
                          "seconds": {"type": "float", "low": 0.3, "high": 0.31}}}
+
+
+class SlowAfterSearch(ClassifierMixin, BaseEstimator):
+    """A constant classifier whose fit sleeps ``seconds`` once ``flag_file`` exists, on fewer
+    than ``rows`` rows: fast in the search, slow in a bag's fold models, fast in a refit."""
+
+    def __init__(self, flag_file: str = "", seconds: float = 60.0, rows: int = 0):
+        self.flag_file, self.seconds, self.rows = flag_file, seconds, rows
+
+    def fit(self, X, y):
+        import os
+
+        import numpy as np
+
+        if os.path.exists(self.flag_file) and len(X) < self.rows:
+            time.sleep(self.seconds)
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        import numpy as np
+
+        return np.full((len(X), len(self.classes_)), 1.0 / len(self.classes_))
+
+
+def make_slow_after_search(params, ctx):
+    return SlowAfterSearch(**params)

@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ray-address", metavar="ADDR", help="an existing Ray cluster, e.g. auto or ray://host:10001")
     s.add_argument("--no-ensemble", dest="ensemble", action="store_false",
                    help="export the best single trial, never a blend of the best trials")
+    s.add_argument("--final-fit", choices=["refit", "bag"], default="refit",
+                   help="exported model: refit = one fit on all rows (default), bag = average of the k fold models")
     s.add_argument("--resume", metavar="RUN_DIR", help="continue an earlier run on the same data")
     s.add_argument("--quiet", action="store_true", help="no live view: one plain line per trial")
     s.add_argument("--log-format", choices=["text", "json"], default="text", help="per-trial lines when not live")

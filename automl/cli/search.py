@@ -61,7 +61,7 @@ def run_search_command(args: Namespace) -> int:
                          metric=args.metric, include=args.include.split(",") if args.include else None,
                          search_space=args.search_space, output_dir=args.output, resume=args.resume, seed=args.seed,
                          on_trial=view.on_trial, stop=stop, workers=args.workers, ray_address=args.ray_address,
-                         ensemble=args.ensemble)
+                         ensemble=args.ensemble, final_fit=args.final_fit)
     _summary(res, Console(), live, view)
     return INTERRUPTED if stop.is_set() else 0
 
@@ -71,7 +71,7 @@ def _summary(res, out, live: bool, view) -> None:
 
     out.print(leaderboard_table(res.leaderboard.head(20), res.metric, title="leaderboard (top 20)"))
     out.print(f"best: trial {res.best_trial} {res.best_params['family']}  CV {res.metric} = {res.best_score:.6g}"
-              f" ({'higher' if res.greater_is_better else 'lower'} is better)")
+              f" ({'higher' if res.greater_is_better else 'lower'} is better); exported as a {res.final_fit}")
     out.print(f"run folder: {res.run_dir}")
     out.print(f"model: {res.run_dir / 'model'}   leaderboard: {res.run_dir / 'leaderboard.csv'}")
     out.print(f"predict with: automl predict {shlex.quote(str(res.run_dir))} NEW_ROWS.csv -o predictions.csv", soft_wrap=True)

@@ -51,6 +51,7 @@ class TrialSpec:
     seed: int = 0
     n_jobs: int = 1
     keep_oof: bool = True
+    fold: int | None = None  # a refit on the training rows of this fold (a bag member); None: all rows
 
 
 @dataclass

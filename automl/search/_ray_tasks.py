@@ -61,9 +61,10 @@ def evaluate_task(data, spec, mailbox, n_threads: int):
 
 @ray.remote(max_retries=1)
 def refit_task(data, spec, n_threads: int):
-    """Refit on all rows. Unlike a trial, a refit whose worker dies is retried once (Ray re-runs it on
-    a system failure only, not on an exception): it has no result to record, and a crash there (e.g. a
-    worker killed by the force-cancel of the last trials) would otherwise lose the best model."""
+    """Refit on all rows (or on one fold's training rows, for a bag). Unlike a trial, a refit whose
+    worker dies is retried once (Ray re-runs it on a system failure only, not on an exception): it
+    has no result to record, and a crash there (e.g. a worker killed by the force-cancel of the last
+    trials) would otherwise lose the best model."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(n_threads):

@@ -31,7 +31,17 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def refit(self, spec: TrialSpec, deadline: float):
-        """Fit ``spec`` on all rows before ``deadline``; return the pipeline or an error string."""
+        """Fit ``spec`` on all rows (or on ``spec.fold``'s training rows) before ``deadline``;
+        return the pipeline or an error string."""
+
+    def refit_many(self, specs: list[TrialSpec], deadline: float) -> list:
+        """``refit`` each spec (a bag's fold models); a backend with several workers runs them at once."""
+        out = []
+        for spec in specs:
+            out.append(self.refit(spec, deadline))
+            if isinstance(out[-1], str):
+                break  # the bag is lost anyway
+        return out
 
     def close(self) -> None:
         """Release workers (called even after an error)."""

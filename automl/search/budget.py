@@ -57,3 +57,8 @@ def refit_estimate(fit_time_s: float, n_folds: int, n_rows: int, n_train_rows: i
     """Seconds a refit on all rows should take, from the trial's CV fit times."""
     per_fold = fit_time_s / max(n_folds, 1)
     return per_fold * (n_rows / max(n_train_rows, 1)) * REFIT_SAFETY + 0.5
+
+
+def bag_estimate(fit_time_s: float, n_folds: int) -> float:
+    """Seconds to fit the trial's k fold models again (a bag): its CV fit time, with a margin."""
+    return fit_time_s * REFIT_SAFETY + 0.2 * n_folds

@@ -108,6 +108,11 @@ class SearchDriver:
     def leaderboard(self):
         return make_leaderboard(self.records + self.extra_rows, self.metric.greater_is_better)
 
+    def spec_for(self, record: dict) -> TrialSpec:
+        """The spec that refits a finished trial (same family, params and seed)."""
+        return TrialSpec(record["trial"], self.families[record["family"]], record["params"], seed=self.seed,
+                         n_jobs=self.n_jobs)
+
     def best_records(self) -> list[dict]:
         done = [r for r in self.records if r["status"] == COMPLETE]
         return sorted(done, key=lambda r: -r["score"] if self.metric.greater_is_better else r["score"])

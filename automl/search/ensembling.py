@@ -1,12 +1,12 @@
-"""The ensemble stage, after the best trial's refit: select a blend of the best trials on
-their out-of-fold predictions, refit its other members in the time left, and export it
-when it wins.
+"""The ensemble stage, after the best trial's final fit: select a blend of the best trials on
+their out-of-fold predictions, fit its other members the same way (refit or bag, see
+final_fit.py) in the time left, and export it when it wins.
 
 "Wins" compares like with like: both the blend and "take the best single trial" are
 cross-fitted (chosen on half of the folds, scored on the other half), and the blend must
 score at least as well. (The best trial's own CV score is flattered by being the maximum
 over many trials on the same folds, so it is no fair yardstick for an honest score.)
-Refitting the best trial first means the ensemble can only add: if it loses, time runs
+Fitting the best trial first means the ensemble can only add: if it loses, time runs
 out or a member fails, the single best model stays.
 """
 
@@ -18,8 +18,9 @@ import time
 import numpy as np
 
 from automl.ensemble import EnsembleModel, select_honestly
-from automl.evaluation.evaluate import COMPLETE, TrialSpec, now_iso
-from automl.search.budget import Budget, refit_estimate
+from automl.evaluation.evaluate import COMPLETE, now_iso
+from automl.search.budget import Budget
+from automl.search.final_fit import FinalFit
 
 logger = logging.getLogger("automl")
 
@@ -27,11 +28,11 @@ N_CANDIDATES = 20  # best completed trials considered (their OOF predictions are
 ENSEMBLE_TRIAL = -1  # the ensemble's row in the leaderboard is not an Optuna trial
 
 
-def build_ensemble(backend, driver, budget: Budget, y: np.ndarray, fold_id: np.ndarray, best_pipeline,
-                   best_record: dict, task: str):
+def build_ensemble(final: FinalFit, driver, budget: Budget, y: np.ndarray, fold_id: np.ndarray, best_model,
+                   best_record: dict):
     """Return ``(record, model)``: the ensemble's leaderboard record (or None) and the model to
     export when the ensemble wins (or None)."""
-    pool = _candidates(driver, budget, best_record)
+    pool = _candidates(final, driver, budget, best_record)
     if len(pool) < 2:
         return None, None
     preds = [driver.store.load_oof(r["trial"]) for r in pool]
@@ -50,26 +51,25 @@ def build_ensemble(backend, driver, budget: Budget, y: np.ndarray, fold_id: np.n
                            f"({sel.honest_single:.5g} vs {sel.honest_score:.5g})")
         logger.info("Ensemble of %d trials not exported: %s", len(members), record["error"])
         return record, None
-    fitted = _refit_members(backend, driver, budget, members, best_record, best_pipeline)
+    fitted = _fit_members(final, members, best_record, best_model)
     if fitted is None:
-        record["error"] = "not exported: its members could not all be refit within the time budget"
+        record["error"] = f"not exported: its members could not all be fit ({final.mode}) within the time budget"
         return record, None
     record["fit_time_s"] = round(time.monotonic() - t0, 3)
     record["finished_at"] = now_iso()
     logger.info("Ensemble of %d trials exported: %s=%.5g honest (%.5g in-sample); best trial %.5g.",
                 len(members), driver.metric.name, sel.honest_score, sel.score, best_record["score"])
-    return record, EnsembleModel(fitted, [float(w) for _, w in members], task)
+    return record, EnsembleModel(fitted, [float(w) for _, w in members], final.task, final.classes)
 
 
-def _candidates(driver, budget: Budget, best_record: dict) -> list[dict]:
-    """The best trials with saved OOF predictions whose refits fit together in the time left."""
+def _candidates(final: FinalFit, driver, budget: Budget, best_record: dict) -> list[dict]:
+    """The best trials with saved OOF predictions whose fits fit together in the time left."""
     left = budget.hard_end - time.monotonic()
     pool, cost = [], 0.0
     for r in driver.best_records()[:N_CANDIDATES]:
         if not driver.store.has_oof(r["trial"]):
             continue
-        need = 0.0 if r["trial"] == best_record["trial"] else \
-            refit_estimate(r["fit_time_s"], driver.n_folds, driver.n_rows, driver.n_train_rows)
+        need = 0.0 if r["trial"] == best_record["trial"] else final.cost(r)
         if cost + need > 0.8 * left:
             continue
         pool.append(r)
@@ -77,16 +77,15 @@ def _candidates(driver, budget: Budget, best_record: dict) -> list[dict]:
     return pool
 
 
-def _refit_members(backend, driver, budget: Budget, members, best_record: dict, best_pipeline):
+def _fit_members(final: FinalFit, members, best_record: dict, best_model):
     fitted = []
     for r, _ in members:
         if r["trial"] == best_record["trial"]:
-            fitted.append(best_pipeline)
+            fitted.append(best_model)
             continue
-        spec = TrialSpec(r["trial"], driver.families[r["family"]], r["params"], seed=driver.seed, n_jobs=driver.n_jobs)
-        out = backend.refit(spec, budget.hard_end)
+        out = final.fit(r)
         if isinstance(out, str):
-            logger.warning("Ensemble member trial %d could not be refit: %s", r["trial"], out)
+            logger.warning("Ensemble member trial %d could not be fit (%s): %s", r["trial"], final.mode, out)
             return None
         fitted.append(out)
     return fitted

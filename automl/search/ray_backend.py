@@ -132,14 +132,25 @@ class RayBackend(SearchBackend):
     def refit(self, spec: TrialSpec, deadline: float):
         """Refit on all rows; on a local Ray this process started, with all its CPUs (no trial runs
         any more); on a cluster, with one trial's CPUs (no node is known to have more)."""
-        ray = self._ray
         spec.n_jobs = self.workers * self.cpus_per_trial if self._owns_ray else self.cpus_per_trial
-        ref = self._tasks.refit_task.options(num_cpus=spec.n_jobs).remote(self._data, spec, spec.n_jobs)
+        return self._await(self._tasks.refit_task.options(num_cpus=spec.n_jobs).remote(self._data, spec, spec.n_jobs),
+                           deadline)
+
+    def refit_many(self, specs: list[TrialSpec], deadline: float) -> list:
+        """Fit a bag's fold models in parallel, one trial's CPUs each."""
+        refs = []
+        for spec in specs:
+            spec.n_jobs = self.cpus_per_trial
+            refs.append(self._tasks.refit_task.options(num_cpus=spec.n_jobs).remote(self._data, spec, spec.n_jobs))
+        return [self._await(ref, deadline) for ref in refs]
+
+    def _await(self, ref, deadline: float):
+        ray = self._ray
         left = deadline - time.monotonic()
         done, _ = ray.wait([ref], timeout=None if left == float("inf") else max(left, 0.0))
         if not done:
             ray.cancel(ref, force=True)
-            return "TimeoutError: the final refit did not finish within the time budget"
+            return "TimeoutError: the final fit did not finish within the time budget"
         try:
             return ray.get(ref)
         except ray.exceptions.RayError as exc:

@@ -1,20 +1,26 @@
-"""The final refit: the chosen trial's pipeline trained on every training row."""
+"""The final refit: the chosen trial's pipeline trained on every training row, or on the
+training rows of one CV fold (a member of a bag, see final_fit.py)."""
 
 from __future__ import annotations
 
 import warnings
 
 from automl.evaluation.evaluate import EvalData, TrialSpec, one_line_error
+from automl.evaluation.splits import fold_indices
 from automl.pipeline import build_pipeline, fit_context
 
 
 def refit(data: EvalData, spec: TrialSpec):
     """Return the fitted raw-rows Pipeline, or an error string (never raises)."""
     try:
-        ctx = fit_context(spec.family, data.profile, data.task, len(data.y), data.n_classes, spec.n_jobs, spec.seed)
+        X, y = data.X_raw, data.y_raw.to_numpy() if data.task != "regression" else data.y
+        if spec.fold is not None:  # the same rows, seed and params as the trial's model for this fold
+            rows = fold_indices(data.fold_id, spec.fold)[0]
+            X, y = X.iloc[rows], y[rows]
+        ctx = fit_context(spec.family, data.profile, data.task, len(y), data.n_classes, spec.n_jobs, spec.seed)
         pipe = build_pipeline(spec.family, spec.params, data.profile, ctx)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return pipe.fit(data.X_raw, data.y_raw.to_numpy() if data.task != "regression" else data.y)
+            return pipe.fit(X, y)
     except Exception as exc:
         return one_line_error(exc)

@@ -17,17 +17,17 @@ from automl.data.checks import data_fingerprint, split_target
 from automl.data.intake import read_table
 from automl.data.profile import DataProfile, profile_columns
 from automl.errors import ConfigError, EmptyDataError, SearchError, TargetError
-from automl.evaluation.evaluate import FAILED, EvalData, TrialSpec
+from automl.evaluation.evaluate import FAILED, EvalData
 from automl.evaluation.metrics import Metric, get_metric
 from automl.evaluation.splits import fold_indices, make_folds, n_folds, resolve_cv
 from automl.families.registry import families_for
 from automl.preprocess import TableCleaner
 from automl.result import SearchResult, versions
-from automl.results.leaderboard import make_leaderboard
 from automl.results.store import RunStore
-from automl.search.budget import Budget, refit_estimate
+from automl.search.budget import Budget
 from automl.search.driver import SearchDriver
 from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble, describe
+from automl.search.final_fit import BAG, REFIT, FinalFit, choose_mode
 from automl.search.sampling import fixed_params, make_pruner, make_sampler
 from automl.spaces import load_space, read_yaml
 from automl.task import REGRESSION, infer_task
@@ -72,18 +72,17 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
             backend.run(driver)
         finally:
             driver.flush()
-        pipeline, record = _refit_best(backend, driver, budget)
+        final, pipeline, record = _fit_best(backend, driver, budget, cfg.final_fit, prep)
         ensemble, model = None, None
         if cfg.ensemble:
-            ensemble, model = build_ensemble(backend, driver, budget, prep.y_fit, prep.fold_id, pipeline, record,
-                                             prep.task)
+            ensemble, model = build_ensemble(final, driver, budget, prep.y_fit, prep.fold_id, pipeline, record)
     finally:
         backend.close()
     if ensemble is not None:
         driver.extra_rows.append(ensemble)
     if model is not None:
         pipeline, record = model, ensemble
-    return _finish(prep, driver, pipeline, record, budget, target)
+    return _finish(prep, driver, pipeline, record, budget, target, final.mode)
 
 
 def _default_backend(cfg: SearchConfig):
@@ -208,53 +207,57 @@ def _orphan_record(t) -> dict:
             "fit_time_s": 0.0, "predict_time_s": 0.0, "started_at": start, "finished_at": "", "worker": ""}
 
 
-def _refit_best(backend, driver: SearchDriver, budget: Budget):
-    """Refit the best trial on all rows; when it cannot finish in time, the best one that can."""
+def _fit_best(backend, driver: SearchDriver, budget: Budget, requested: str, prep: Prepared):
+    """Fit the best trial for export (bagged or refit, see final_fit.py); when it cannot finish
+    in time, the best one that can. Returns the FinalFit used, the model and its record."""
     candidates = driver.best_records()
     if not candidates:
         raise SearchError(
             f"No trial completed, so there is no model to export. The leaderboard in '{driver.store.run_dir}'"
             " shows each trial's error; raise time_budget/trial_timeout or fix the errors, then resume."
         )
+    mode = choose_mode(requested, driver.n_folds)
+    final = FinalFit(mode, backend, driver, budget.hard_end, prep.task, prep.classes)
     errors = []
-    for record in _refit_order(candidates[:5], driver, budget.hard_end - time.monotonic()):
-        spec = TrialSpec(record["trial"], driver.families[record["family"]], record["params"], seed=driver.seed,
-                         n_jobs=driver.n_jobs)
-        out = backend.refit(spec, budget.hard_end)
+    for record in _fit_order(candidates[:5], final, budget.hard_end - time.monotonic()):
+        out = final.fit(record)
+        if isinstance(out, str) and final.mode == BAG:
+            logger.warning("Bagging trial %d failed (%s); refitting on all rows instead.", record["trial"], out)
+            final.mode = REFIT  # the ensemble's members too
+            out = final.fit(record)
         if not isinstance(out, str):
-            return out, record
+            return final, out, record
         errors.append(f"trial {record['trial']}: {out}")
         logger.warning("Refit of trial %d failed: %s", record["trial"], out)
     raise SearchError("Could not refit any of the best trials on all rows: " + "; ".join(errors))
 
 
-def _refit_order(candidates: list[dict], driver: SearchDriver, left: float) -> list[dict]:
-    """Best first among those whose refit should fit in ``left`` seconds; else the quickest one."""
-    def needed(r):
-        return refit_estimate(r["fit_time_s"], driver.n_folds, driver.n_rows, driver.n_train_rows)
-
-    fitting = [r for r in candidates if needed(r) <= left]
-    return fitting or [min(candidates, key=needed)]
+def _fit_order(candidates: list[dict], final: FinalFit, left: float) -> list[dict]:
+    """Best first among those whose fit should take less than ``left`` seconds; else the quickest one."""
+    fitting = [r for r in candidates if final.cost(r) <= left]
+    return fitting or [min(candidates, key=final.cost)]
 
 
-def _finish(prep: Prepared, driver: SearchDriver, pipeline, record: dict, budget: Budget, target) -> SearchResult:
+def _finish(prep: Prepared, driver: SearchDriver, pipeline, record: dict, budget: Budget, target,
+            final_fit: str) -> SearchResult:
     board = driver.leaderboard()
     prep.store.write_leaderboard(board)
     best_params = describe(record) if record["trial"] == ENSEMBLE_TRIAL else {"family": record["family"], **record["params"]}
     result = SearchResult(pipeline=pipeline, leaderboard=board, best_params=best_params,
                           best_trial=record["trial"], best_score=record["score"], task=prep.task, metric=prep.metric.name,
                           greater_is_better=prep.metric.greater_is_better, run_dir=prep.store.run_dir, target=target,
-                          feature_names=list(prep.X.columns))
+                          feature_names=list(prep.X.columns), final_fit=final_fit)
     result.save(prep.store.run_dir / "model")
     counts = board["status"].value_counts().to_dict()
     info = prep.store.read_json("run.json")
     info.setdefault("sessions", []).append({"elapsed_s": round(budget.elapsed(), 2), "trials_started": budget.started,
                                             "limits": {"time_budget": budget.time_budget, "n_trials": budget.n_trials}})
     info.update({"trial_counts": counts, "best_trial": record["trial"], "best_family": record["family"],
+                 "final_fit": final_fit,
                  "best_score": record["score"], "pruning": driver.pruning_summary()})
     prep.store.write_json("run.json", info)
-    logger.info("Best: trial %d %s %s=%.5g; saved to %s", record["trial"], record["family"], prep.metric.name,
-                record["score"], prep.store.run_dir / "model")
+    logger.info("Best: trial %d %s %s=%.5g (%s); saved to %s", record["trial"], record["family"], prep.metric.name,
+                record["score"], final_fit, prep.store.run_dir / "model")
     return result
 
 

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
-from automl.evaluation.evaluate import FAILED, TIMEOUT, EvalData, TrialResult, TrialSpec, now_iso
+from automl.evaluation.evaluate import FAILED, TIMEOUT, TrialResult, TrialSpec, now_iso
 
 _POLL_S = 0.05
 

@@ -6,7 +6,6 @@ import json
 import threading
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import automl
@@ -127,7 +126,7 @@ def test_pipeline_is_plain_sklearn(breast_cancer, out_dir):
     from sklearn.pipeline import Pipeline
 
     res = automl.fit(breast_cancer, "target", n_trials=3, output_dir=out_dir, include=["random_forest"])
-    assert isinstance(res.pipeline_, Pipeline)
+    assert isinstance(res.pipeline_, Pipeline) and res.final_fit == "refit"
     X = breast_cancer.drop(columns=["target"])
     assert np.array_equal(res.pipeline_.predict(X), res.predict(X))
     # raw rows in another column order, with an extra column

@@ -49,7 +49,8 @@ def test_trials_run_on_both_nodes_and_overlap(cluster, breast_cancer, out_dir):
     backend = automl.RayBackend(workers=2, address=cluster.address)
     seen = []
     res = automl.fit(breast_cancer, "target", n_trials=16, time_budget=120, output_dir=out_dir, backend=backend,
-                     include=["linear", "hist_gradient_boosting", "random_forest", "extra_trees"], on_trial=seen.append)
+                     include=["linear", "hist_gradient_boosting", "random_forest", "extra_trees"], on_trial=seen.append,
+                     final_fit="bag")
     assert max(r["running"] for r in seen) == 2  # what the live view shows as "running"
     board = res.leaderboard
     trials = board[board["trial"] >= 0]  # the ensemble, if any, is a row of its own (trial -1, worker "driver")
@@ -63,6 +64,10 @@ def test_trials_run_on_both_nodes_and_overlap(cluster, breast_cancer, out_dir):
     X = breast_cancer.drop(columns=["target"])
     assert (res.predict(X) == breast_cancer["target"]).mean() > 0.95
     assert np.array_equal(automl.load(res.run_dir).predict(X), res.predict(X))
+    # a bag: the 5 fold models of each exported trial, fit on the workers
+    assert res.final_fit == "bag"
+    bags = res.pipeline_.members if res.best_params["family"] == "ensemble" else [res.pipeline_]
+    assert all(len(bag.members) == 5 for bag in bags)
     assert ray.is_initialized()  # joined, not owned: the cluster keeps running
 
 
@@ -127,7 +132,8 @@ def test_final_refit_survives_its_worker_dying(cluster, breast_cancer, out_dir, 
     t = _kill_when_written(pid_file, killed)  # written by the refit only (the folds fit fewer rows)
     try:
         res = automl.fit(breast_cancer, "target", n_trials=1, time_budget=90, output_dir=out_dir, ensemble=False,
-                         backend=automl.RayBackend(workers=2, address=cluster.address), include=["refit_sleeper"])
+                         final_fit="refit", backend=automl.RayBackend(workers=2, address=cluster.address),
+                         include=["refit_sleeper"])
     finally:
         automl.unregister_family("refit_sleeper")
         ray.cloudpickle.unregister_pickle_by_value(fam)

@@ -1,0 +1,112 @@
+"""Refit or bag? The default final fit, chosen on the public suite's training parts only.
+
+    .venv/bin/python benchmarks/final_fit_choice.py --budget 60            # every dataset (~40 min on 2 cores)
+    .venv/bin/python benchmarks/final_fit_choice.py --report               # reprint the table
+
+For each dataset: the protocol's 75 % training part is split again (25 % inner holdout, random_state=1;
+the public test part is never read). One search runs on the inner training rows with the default final
+fit (a refit on all rows); then the same exported trials are also bagged (each member's k fold models,
+fit on the run's own folds with its seed, exactly as ``fit(final_fit="bag")`` does) and both models are
+scored on the inner holdout with the protocol's metric. One search, two final fits: the comparison is
+not blurred by two searches finding different trials.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from compare_one import load, score  # noqa: E402  (the protocol: split and scoring)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "datasets"
+OUT = ROOT / "benchmarks" / "out" / "final_fit_choice.jsonl"
+LOWER = {"multiclass", "regression"}  # log loss and RMSE: lower is better
+
+
+def run(name: str, budget: float) -> dict:
+    import automl
+    from automl.ensemble import EnsembleModel
+    from automl.evaluation.evaluate import EvalData, TrialSpec
+    from automl.families.registry import get_family
+    from automl.search.refit import refit
+    from sklearn.model_selection import train_test_split
+
+    task, target, X_tr, _, y_tr, _ = load(DATA, name)  # the public test part is dropped here
+    X_in, X_ho, y_in, y_ho = train_test_split(X_tr, y_tr, test_size=0.25, random_state=1,
+                                              stratify=y_tr if task != "regression" else None)
+    with tempfile.TemporaryDirectory() as tmp:
+        res = automl.fit(X_in.assign(**{target: y_in}), target, time_budget=budget, seed=0, output_dir=tmp)
+        run_dir = res.run_dir
+        fold_id = np.load(run_dir / "folds.npy")
+        records = {r["trial"]: r for r in map(json.loads, (run_dir / "trials.jsonl").read_text().splitlines())}
+    classes = None if task == "regression" else np.asarray(res.classes_)
+    members = ([(m["trial"], m["weight"]) for m in res.best_params["members"]]
+               if res.best_params["family"] == "ensemble" else [(res.best_trial, 1.0)])
+    first = res.pipeline_.members[0] if isinstance(res.pipeline_, EnsembleModel) else res.pipeline_
+    y_raw = y_in.reset_index(drop=True)
+    data = EvalData(None, y_raw.to_numpy(dtype="float64") if task == "regression" else None, fold_id, task,
+                    0 if classes is None else len(classes), first.named_steps["clean"].profile, None,
+                    X_raw=X_in.reset_index(drop=True), y_raw=y_raw)
+    bags = []
+    for trial, _ in members:
+        r = records[trial]
+        spec = TrialSpec(trial, get_family(r["family"]), r["params"], seed=0, n_jobs=2)
+        folds = [refit(data, dataclasses.replace(spec, fold=k)) for k in range(int(fold_id.max()) + 1)]
+        bags.append(EnsembleModel(folds, [1 / len(folds)] * len(folds), task, classes))
+    bag = EnsembleModel(bags, [w for _, w in members], task, classes)
+
+    def holdout(model) -> float:
+        pred = model.predict(X_ho) if task == "regression" else model.predict_proba(X_ho)
+        return score(task, classes, y_ho, pred)[0]
+
+    return {"dataset": name, "task": task, "budget": budget, "refit": holdout(res.pipeline_), "bag": holdout(bag),
+            "best": res.best_params["family"], "members": len(members)}
+
+
+def report(path: Path) -> None:
+    rows = {r["dataset"]: r for r in map(json.loads, path.read_text().splitlines())}
+    wins = {"bag": 0, "refit": 0, "tie": 0}
+    print(f"{'dataset':20} {'metric':9} {'refit':>11} {'bag':>11}  better (ties: 0.002 AUC, 1 % log loss / RMSE)")
+    for name, r in rows.items():
+        lower = r["task"] in LOWER
+        diff = r["refit"] - r["bag"] if lower else r["bag"] - r["refit"]  # > 0: the bag is better
+        tie = abs(diff) <= (0.01 * min(r["refit"], r["bag"]) if lower else 0.002)
+        verdict = "tie" if tie else "bag" if diff > 0 else "refit"
+        wins[verdict] += 1
+        metric = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}[r["task"]]
+        print(f"{name:20} {metric:9} {r['refit']:11.5g} {r['bag']:11.5g}  {verdict}")
+    print(f"bag better on {wins['bag']}, refit better on {wins['refit']}, ties {wins['tie']} (of {len(rows)})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--budget", type=float, default=60.0)
+    ap.add_argument("--datasets", help="comma-separated (default: all in the manifest)")
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--report", action="store_true", help="only reprint the table from --out")
+    args = ap.parse_args()
+    if not args.report:
+        if not DATA.is_dir():
+            raise SystemExit(f"{DATA} is missing: this benchmark needs ../shared/datasets.")
+        names = args.datasets.split(",") if args.datasets else \
+            [e["name"] for e in json.loads((DATA / "manifest.json").read_text())]
+        done = {json.loads(line)["dataset"] for line in args.out.read_text().splitlines()} if args.out.exists() else set()
+        for name in names:
+            if name not in done:
+                row = run(name, args.budget)
+                with args.out.open("a") as fh:
+                    fh.write(json.dumps(row) + "\n")
+                print(f"{name}: refit {row['refit']:.5g}, bag {row['bag']:.5g}", flush=True)
+    report(args.out)
+
+
+if __name__ == "__main__":
+    main()
