@@ -20,7 +20,8 @@ class SearchResult:
     """The outcome of a search.
 
     Attributes:
-        pipeline_: the fitted scikit-learn Pipeline (clean -> encode -> model) on raw rows.
+        pipeline_: the exported model on raw rows: a scikit-learn Pipeline (clean -> encode -> model),
+            or an EnsembleModel averaging such pipelines (an ensemble's members, a bag's fold models).
         leaderboard: one row per finished trial, best first.
         best_params: ``{"family": ..., **its hyperparameters}`` of the exported model.
         final_fit: how it was fit after the search: "bag" (the average of the k fold models

@@ -71,7 +71,7 @@ def _summary(res, out, live: bool, view) -> None:
 
     out.print(leaderboard_table(res.leaderboard.head(20), res.metric, title="leaderboard (top 20)"))
     out.print(f"best: trial {res.best_trial} {res.best_params['family']}  CV {res.metric} = {res.best_score:.6g}"
-              f" ({'higher' if res.greater_is_better else 'lower'} is better); exported as a {res.final_fit}")
+              f" ({'higher' if res.greater_is_better else 'lower'} is better); final fit: {res.final_fit}")
     out.print(f"run folder: {res.run_dir}")
     out.print(f"model: {res.run_dir / 'model'}   leaderboard: {res.run_dir / 'leaderboard.csv'}")
     out.print(f"predict with: automl predict {shlex.quote(str(res.run_dir))} NEW_ROWS.csv -o predictions.csv", soft_wrap=True)

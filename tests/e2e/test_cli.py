@@ -111,6 +111,7 @@ def test_stdin_csv(csv, tmp_path):
     (["search", "{csv}", "--target", "target", "--include", "xgbost"], 1, "Did you mean 'xgboost'"),
     (["search", "{csv}", "--target", "target", "--time-budget", "-5"], 1, "--time-budget"),
     (["search", "{csv}", "--target", "target", "--workers", "0"], 1, "workers=0"),
+    (["search", "{csv}", "--target", "target", "--final-fit", "bagging"], 2, "invalid choice"),
     (["search", "{csv}"], 2, "--target"),
     (["leaderboard", "/nonexistent"], 1, "not a run folder"),
     (["frobnicate"], 2, "invalid choice"),
@@ -193,3 +194,12 @@ def test_no_ensemble_flag(csv, tmp_path):
     assert proc.returncode == 0, proc.stderr
     board = pd.read_csv(next(out.iterdir()) / "leaderboard.csv")
     assert len(board) == 4 and "ensemble" not in set(board["family"])
+
+
+def test_final_fit_flag(csv, tmp_path):
+    out = tmp_path / "runs"
+    proc = run("search", csv, "--target", "target", "--trials", 3, "--output", out, "--include", "linear",
+               "--final-fit", "bag")
+    assert proc.returncode == 0, proc.stderr
+    assert "final fit: bag" in " ".join(proc.stdout.split())  # rich wraps at 80 columns when piped
+    assert json.loads((next(out.iterdir()) / "run.json").read_text())["final_fit"] == "bag"
