@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,9 @@ class FinalFit:
         # a bag that runs out of time must leave a refit of the same trial its time, in a fresh
         # worker (never lose the search)
         deadline = self.deadline - self._refit_cost(record) - WORKER_RESTART_S
+        need, left = self.cost(record), deadline - time.monotonic()
+        if need > left:  # do not spend the time left on a bag that cannot finish
+            return f"the bag needs ~{need:.1f} s and {max(left, 0.0):.1f} s are left for it"
         models = self.backend.refit_many([dataclasses.replace(spec, fold=k) for k in range(d.n_folds)], deadline)
         for k, out in enumerate(models):
             if isinstance(out, str):
