@@ -56,7 +56,8 @@ def build_model(family: ModelFamily, params: dict, profile: DataProfile, ctx: Fi
     model = family.make(dict(params), ctx)
     if ctx.task != "regression":
         model = EncodedLabelClassifier(model)
-    return Pipeline([("encode", Encoder(levels=_levels(profile), opts=family.prep, task=ctx.task)), ("model", model)])
+    encoder = Encoder(levels=_levels(profile), opts=family.prep, task=ctx.task, random_state=ctx.seed)
+    return Pipeline([("encode", encoder), ("model", model)])
 
 
 def build_pipeline(family: ModelFamily, params: dict, profile: DataProfile, ctx: FitContext) -> Pipeline:

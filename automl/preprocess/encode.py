@@ -39,10 +39,12 @@ class Encoder(TransformerMixin, BaseEstimator):
     the number of native categorical columns is known before fitting.
     """
 
-    def __init__(self, levels: dict[str, int] | None = None, opts: PrepOptions = PrepOptions(), task: str = "binary"):
+    def __init__(self, levels: dict[str, int] | None = None, opts: PrepOptions = PrepOptions(), task: str = "binary",
+                 random_state: int = 0):
         self.levels = levels
         self.opts = opts
         self.task = task
+        self.random_state = random_state  # TargetEncoder's cross-fitting folds (unseeded, a run would not repeat)
 
     def fit(self, X: pd.DataFrame, y=None) -> "Encoder":
         self.ct_ = self._build(X).fit(X, y)
@@ -76,6 +78,7 @@ class Encoder(TransformerMixin, BaseEstimator):
             parts.append(("onehot", ohe, onehot))
         if target:
             target_type = "continuous" if self.task == "regression" else self.task
-            te = [TargetEncoder(target_type=target_type)] + ([StandardScaler()] if o.scale else [])
+            te = [TargetEncoder(target_type=target_type, random_state=self.random_state)] + \
+                ([StandardScaler()] if o.scale else [])
             parts.append(("target", make_pipeline(*te), target))
         return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0)

@@ -89,3 +89,12 @@ def test_csv_and_parquet_paths(tmp_path, out_dir):
     for path in (csv, str(parquet)):
         res = automl.fit(path, "target ", output_dir=out_dir, n_trials=2, include=["linear"])
         assert res.task == "binary" and res.leaderboard.iloc[0]["status"] == "complete"
+
+
+def test_same_seed_same_scores_with_a_target_encoded_column(out_dir):
+    """High-cardinality columns are target-encoded with cross-fitting folds: they must follow the seed."""
+    df = messy_frame()
+    runs = [automl.fit(df, "target ", output_dir=out_dir, n_trials=2, include=["linear"], ensemble=False, seed=0)
+            for _ in range(2)]
+    a, b = (r.leaderboard.sort_values("trial")["score"].tolist() for r in runs)
+    assert a == b
