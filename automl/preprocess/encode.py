@@ -78,7 +78,13 @@ class Encoder(TransformerMixin, BaseEstimator):
             parts.append(("onehot", ohe, onehot))
         if target:
             target_type = "continuous" if self.task == "regression" else self.task
-            te = [TargetEncoder(target_type=target_type, random_state=self.random_state)] + \
-                ([StandardScaler()] if o.scale else [])
+            te = [TargetEncoder(target_type=target_type, cv=self._cross_fit_folds())] + ([StandardScaler()] if o.scale else [])
             parts.append(("target", make_pipeline(*te), target))
         return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0)
+
+    def _cross_fit_folds(self):
+        """TargetEncoder's own folds (its default: 5, shuffled, stratified for classes), seeded."""
+        from sklearn.model_selection import KFold, StratifiedKFold
+
+        folds = KFold if self.task == "regression" else StratifiedKFold
+        return folds(5, shuffle=True, random_state=self.random_state)
