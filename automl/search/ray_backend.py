@@ -132,17 +132,17 @@ class RayBackend(SearchBackend):
     def refit(self, spec: TrialSpec, deadline: float):
         """Refit on all rows; on a local Ray this process started, with all its CPUs (no trial runs
         any more); on a cluster, with one trial's CPUs (no node is known to have more)."""
-        spec.n_jobs = self.workers * self.cpus_per_trial if self._owns_ray else self.cpus_per_trial
-        return self._await(self._tasks.refit_task.options(num_cpus=spec.n_jobs).remote(self._data, spec, spec.n_jobs),
-                           deadline)
+        n_cpus = self.workers * self.cpus_per_trial if self._owns_ray else self.cpus_per_trial
+        return self._await(self._submit_refit(spec, n_cpus), deadline)
 
     def refit_many(self, specs: list[TrialSpec], deadline: float) -> list:
         """Fit a bag's fold models in parallel, one trial's CPUs each."""
-        refs = []
-        for spec in specs:
-            spec.n_jobs = self.cpus_per_trial
-            refs.append(self._tasks.refit_task.options(num_cpus=spec.n_jobs).remote(self._data, spec, spec.n_jobs))
+        refs = [self._submit_refit(spec, self.cpus_per_trial) for spec in specs]
         return [self._await(ref, deadline) for ref in refs]
+
+    def _submit_refit(self, spec: TrialSpec, n_cpus: int):
+        spec.n_jobs = n_cpus
+        return self._tasks.refit_task.options(num_cpus=n_cpus).remote(self._data, spec, n_cpus)
 
     def _await(self, ref, deadline: float):
         ray = self._ray
