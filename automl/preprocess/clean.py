@@ -14,6 +14,7 @@ from automl.errors import ColumnsMissingError, NotATableError
 _TRUE = {"true", "yes", "y", "t", "1"}
 _FALSE = {"false", "no", "n", "f", "0"}
 DATETIME_PARTS = ("year", "month", "day", "dayofweek", "hour", "ordinal")
+MAX_GAP_COLUMNS = 5  # gaps (later - earlier, in days) between each pair of the first 5 datetime columns
 
 
 class TableCleaner(TransformerMixin, BaseEstimator):
@@ -35,6 +36,7 @@ class TableCleaner(TransformerMixin, BaseEstimator):
         num = p.numeric + p.numeric_text + p.boolean
         self.numeric_names_ = [f"num{i}" for i in range(len(num))]
         self.numeric_names_ += [f"dt{i}_{part}" for i in range(len(p.datetime)) for part in DATETIME_PARTS]
+        self.numeric_names_ += [_gap_name(i, j) for i, j in _gap_pairs(len(p.datetime))]
         self.categorical_names_ = [f"cat{i}" for i in range(len(p.categorical))]
         self.categorical_levels_ = dict(zip(self.categorical_names_, p.categorical.values()))
         return self
@@ -60,6 +62,8 @@ class TableCleaner(TransformerMixin, BaseEstimator):
         for i, c in enumerate(p.datetime):
             for part, values in _datetime_parts(X[c]).items():
                 out[f"dt{i}_{part}"] = values
+        for i, j in _gap_pairs(len(p.datetime)):
+            out[_gap_name(i, j)] = out[f"dt{j}_ordinal"] - out[f"dt{i}_ordinal"]
         for i, c in enumerate(p.categorical):
             out[f"cat{i}"] = _to_text(X[c])
         return pd.DataFrame(out, index=X.index)
@@ -93,6 +97,17 @@ def _to_text(col: pd.Series) -> np.ndarray:
     values[~mask] = [str(v) for v in values[~mask]]
     values[mask] = np.nan
     return values
+
+
+def _gap_pairs(n_datetime: int) -> list[tuple[int, int]]:
+    """Pairs of datetime columns whose difference becomes a feature: a duration (dropoff - pickup,
+    shipped - ordered) is often what predicts, and trees cannot subtract two timestamp columns."""
+    n = min(n_datetime, MAX_GAP_COLUMNS)
+    return [(i, j) for i in range(n) for j in range(i + 1, n)]
+
+
+def _gap_name(i: int, j: int) -> str:
+    return f"dt{j}_minus_dt{i}"
 
 
 def _datetime_parts(col: pd.Series) -> dict[str, np.ndarray]:
