@@ -13,7 +13,6 @@ not blurred by two searches finding different trials.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import sys
@@ -23,15 +22,17 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import choice_runner  # noqa: E402
 from compare_one import load, score  # noqa: E402  (the protocol: split and scoring)
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "datasets"
+DATA = choice_runner.DATA
 OUT = ROOT / "benchmarks" / "out" / "final_fit_choice.jsonl"
 LOWER = {"multiclass", "regression"}  # log loss and RMSE: lower is better
 
 
-def run(name: str, budget: float) -> dict:
+def run(name: str, args) -> dict:
+    budget = args.budget
     import automl
     from automl.ensemble import EnsembleModel
     from automl.evaluation.evaluate import EvalData, TrialSpec
@@ -86,27 +87,5 @@ def report(path: Path) -> None:
     print(f"bag better on {wins['bag']}, refit better on {wins['refit']}, ties {wins['tie']} (of {len(rows)})")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--budget", type=float, default=60.0)
-    ap.add_argument("--datasets", help="comma-separated (default: all in the manifest)")
-    ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--report", action="store_true", help="only reprint the table from --out")
-    args = ap.parse_args()
-    if not args.report:
-        if not DATA.is_dir():
-            raise SystemExit(f"{DATA} is missing: this benchmark needs ../shared/datasets.")
-        names = args.datasets.split(",") if args.datasets else \
-            [e["name"] for e in json.loads((DATA / "manifest.json").read_text())]
-        done = {json.loads(line)["dataset"] for line in args.out.read_text().splitlines()} if args.out.exists() else set()
-        for name in names:
-            if name not in done:
-                row = run(name, args.budget)
-                with args.out.open("a") as fh:
-                    fh.write(json.dumps(row) + "\n")
-                print(f"{name}: refit {row['refit']:.5g}, bag {row['bag']:.5g}", flush=True)
-    report(args.out)
-
-
 if __name__ == "__main__":
-    main()
+    choice_runner.main(__doc__, OUT, run, report, lambda ap: ap.add_argument("--budget", type=float, default=60.0))

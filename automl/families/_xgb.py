@@ -19,12 +19,13 @@ class _EarlyStoppingMixin:
 
     The first ``n_categorical`` columns are ordinal-coded categoricals (see preprocess.Encoder);
     they are declared to XGBoost with ``feature_types``. ``class_weight="balanced"`` becomes
-    sample weights.
+    sample weights. With ``refit_rounds``, the model is then fit again on every training row
+    with the number of rounds early stopping chose (the inner split was only there to choose it).
     """
 
     def get_xgb_params(self):
         params = super().get_xgb_params()
-        for own in ("n_categorical", "class_weight"):
+        for own in ("n_categorical", "class_weight", "refit_rounds"):
             params.pop(own, None)
         return params
 
@@ -39,8 +40,11 @@ class _EarlyStoppingMixin:
             idx_tr, idx_va = train_test_split(np.arange(len(y)), test_size=n_val, random_state=self.random_state, stratify=strat)
             w_tr = None if weight is None else weight[idx_tr]
             w_va = None if weight is None else [weight[idx_va]]
-            return self._base_fit(X[idx_tr], y[idx_tr], sample_weight=w_tr, eval_set=[(X[idx_va], y[idx_va])],
-                                  sample_weight_eval_set=w_va, verbose=False)
+            self._base_fit(X[idx_tr], y[idx_tr], sample_weight=w_tr, eval_set=[(X[idx_va], y[idx_va])],
+                           sample_weight_eval_set=w_va, verbose=False)
+            if self.refit_rounds:
+                self._refit_all_rows(X, y, weight)
+            return self
         es, self.early_stopping_rounds = self.early_stopping_rounds, None
         try:
             return self._base_fit(X, y, sample_weight=weight, verbose=False)
@@ -48,11 +52,23 @@ class _EarlyStoppingMixin:
             self.early_stopping_rounds = es
 
 
+    def _refit_all_rows(self, X, y, weight) -> None:
+        n_estimators, rounds, es = self.n_estimators, self.best_iteration + 1, self.early_stopping_rounds
+        self.set_params(n_estimators=rounds, early_stopping_rounds=None)
+        try:
+            self._base_fit(X, y, sample_weight=weight, verbose=False)
+        finally:
+            self.set_params(n_estimators=n_estimators, early_stopping_rounds=es)
+        self.n_rounds_ = rounds
+
+
 class EarlyStoppingXGBClassifier(_EarlyStoppingMixin, XGBClassifier):
-    def __init__(self, *, n_categorical: int = 0, class_weight: str | None = None, **kwargs):
+    def __init__(self, *, n_categorical: int = 0, class_weight: str | None = None, refit_rounds: bool = False,
+                 **kwargs):
         super().__init__(**kwargs)
         self.n_categorical = n_categorical
         self.class_weight = class_weight
+        self.refit_rounds = refit_rounds
 
     def _base_fit(self, X, y, **kw):
         return XGBClassifier.fit(self, X, y, **kw)
@@ -69,9 +85,10 @@ class EarlyStoppingXGBClassifier(_EarlyStoppingMixin, XGBClassifier):
 
 
 class EarlyStoppingXGBRegressor(_EarlyStoppingMixin, XGBRegressor):
-    def __init__(self, *, n_categorical: int = 0, **kwargs):
+    def __init__(self, *, n_categorical: int = 0, refit_rounds: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.n_categorical = n_categorical
+        self.refit_rounds = refit_rounds
 
     def _base_fit(self, X, y, **kw):
         return XGBRegressor.fit(self, X, y, **kw)

@@ -11,6 +11,9 @@ from automl.preprocess.encode import PrepOptions
 from automl.task import BINARY, MULTICLASS, REGRESSION
 
 _ALL = frozenset({BINARY, MULTICLASS, REGRESSION})
+# Up to this many training rows, XGBoost and LightGBM are fit again on all of them with the rounds early
+# stopping chose on the inner split (benchmarks/es_refit_choice.py measured when that pays for its time).
+REFIT_ROUNDS_MAX_ROWS = 10_000
 _NATIVE = PrepOptions(impute=False, native_categorical=True)
 
 
@@ -27,7 +30,8 @@ def make_xgboost(params: dict, ctx: FitContext):
     from automl.families._xgb import EarlyStoppingXGBClassifier, EarlyStoppingXGBRegressor
 
     common = dict(n_categorical=ctx.n_native_categorical, tree_method="hist", early_stopping_rounds=50,
-                  n_jobs=ctx.n_jobs, random_state=ctx.seed, max_cat_to_onehot=1)
+                  n_jobs=ctx.n_jobs, random_state=ctx.seed, max_cat_to_onehot=1,
+                  refit_rounds=ctx.n_rows <= REFIT_ROUNDS_MAX_ROWS)
     if ctx.task == REGRESSION:
         return EarlyStoppingXGBRegressor(**params, **common)
     if ctx.task == BINARY:
@@ -40,7 +44,7 @@ def make_lightgbm(params: dict, ctx: FitContext):
 
     cls = EarlyStoppingLGBMRegressor if ctx.task == REGRESSION else EarlyStoppingLGBMClassifier
     return cls(**params, n_categorical=ctx.n_native_categorical, subsample_freq=1, n_jobs=ctx.n_jobs,
-               random_state=ctx.seed, verbose=-1)
+               random_state=ctx.seed, verbose=-1, refit_rounds=ctx.n_rows <= REFIT_ROUNDS_MAX_ROWS)
 
 
 HIST_GRADIENT_BOOSTING = ModelFamily(

@@ -1,0 +1,49 @@
+"""Boosted families: early stopping on an inner split, then (small data) a refit on every row with its rounds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer
+
+from automl.families.base import FitContext
+from automl.families.boosting import REFIT_ROUNDS_MAX_ROWS, make_lightgbm, make_xgboost
+from automl.task import BINARY
+
+X, y = load_breast_cancer(return_X_y=True)  # 569 rows: 56 are held out for early stopping
+PARAMS = {"n_estimators": 400, "learning_rate": 0.1}
+
+
+def _rounds(model) -> int:
+    if hasattr(model, "get_booster"):
+        return model.get_booster().num_boosted_rounds()
+    return model.booster_.current_iteration()
+
+
+@pytest.mark.parametrize("make", [make_xgboost, make_lightgbm], ids=["xgboost", "lightgbm"])
+def test_small_data_refits_on_all_rows_with_the_early_stopped_rounds(make):
+    if make is make_lightgbm:
+        pytest.importorskip("lightgbm")
+    ctx = FitContext(task=BINARY, n_rows=len(y), n_classes=2)
+    stopped = make(PARAMS, ctx).set_params(refit_rounds=False).fit(X, y)
+    model = make(PARAMS, ctx)
+    assert model.refit_rounds  # 569 rows <= REFIT_ROUNDS_MAX_ROWS
+    model.fit(X, y)
+    best = stopped.best_iteration + 1 if hasattr(stopped, "get_booster") else stopped.best_iteration_
+    assert 1 <= best < PARAMS["n_estimators"]
+    assert model.n_rounds_ == best and _rounds(model) == best  # exactly the rounds early stopping chose
+    assert not np.allclose(model.predict_proba(X), stopped.predict_proba(X))  # fit again, on all rows
+    assert model.get_params()["n_estimators"] == PARAMS["n_estimators"]  # its parameters are unchanged
+    assert clone(model).get_params()["refit_rounds"] is True
+
+
+@pytest.mark.parametrize("make", [make_xgboost, make_lightgbm], ids=["xgboost", "lightgbm"])
+def test_large_data_keeps_the_early_stopped_model(make):
+    if make is make_lightgbm:
+        pytest.importorskip("lightgbm")
+    ctx = FitContext(task=BINARY, n_rows=REFIT_ROUNDS_MAX_ROWS + 1, n_classes=2)
+    model = make(PARAMS, ctx)
+    assert not model.refit_rounds
+    model.fit(X, y)
+    assert not hasattr(model, "n_rounds_")
