@@ -127,3 +127,29 @@ class SlowAfterSearch(ClassifierMixin, BaseEstimator):
 
 def make_slow_after_search(params, ctx):
     return SlowAfterSearch(**params)
+
+
+class SlowOnce(ClassifierMixin, BaseEstimator):
+    """A constant classifier whose first fit on ``rows`` rows or more, once ``flag_file`` exists,
+    removes the flag and sleeps ``seconds``: the first refit after the search is far slower than
+    the trial suggested (a busy machine); a second one is fast."""
+
+    def __init__(self, flag_file: str = "", seconds: float = 60.0, rows: int = 0):
+        self.flag_file, self.seconds, self.rows = flag_file, seconds, rows
+
+    def fit(self, X, y):
+        import os
+
+        import numpy as np
+
+        if len(X) >= self.rows and os.path.exists(self.flag_file):
+            os.remove(self.flag_file)
+            time.sleep(self.seconds)
+        self.classes_ = np.unique(y)
+        return self
+
+    predict_proba = SlowAfterSearch.predict_proba
+
+
+def make_slow_once(params, ctx):
+    return SlowOnce(**params)

@@ -24,7 +24,7 @@ from automl.families.registry import families_for
 from automl.preprocess import TableCleaner
 from automl.result import SearchResult, versions
 from automl.results.store import RunStore
-from automl.search.budget import Budget
+from automl.search.budget import WORKER_RESTART_S, Budget
 from automl.search.driver import SearchDriver
 from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble, describe
 from automl.search.final_fit import BAG, REFIT, FinalFit, choose_mode
@@ -34,6 +34,7 @@ from automl.task import REGRESSION, infer_task
 
 logger = logging.getLogger("automl")
 STUDY_NAME = "automl"
+LATE_REFIT_FACTOR = 3.0  # a last refit past the budget may take this many times its estimate
 
 
 @dataclass
@@ -229,7 +230,23 @@ def _fit_best(backend, driver: SearchDriver, budget: Budget, requested: str, pre
             return final, out, record
         errors.append(f"trial {record['trial']}: {out}")
         logger.warning("Refit of trial %d failed: %s", record["trial"], out)
+    if all("TimeoutError" in e for e in errors):  # slower than estimated (a busy machine): late beats nothing
+        record = min(candidates[:5], key=final.cost)
+        out = _late_refit(final, record)
+        if not isinstance(out, str):
+            return final, out, record
+        errors.append(f"trial {record['trial']}, past the budget: {out}")
     raise SearchError("Could not refit any of the best trials on all rows: " + "; ".join(errors))
+
+
+def _late_refit(final: FinalFit, record: dict):
+    """Refit ``record``'s trial past the budget: every refit ran out of time, and returning late
+    loses less than raising (the search's trials would need a resume to be used)."""
+    final.mode = REFIT
+    final.deadline = time.monotonic() + LATE_REFIT_FACTOR * final.cost(record) + WORKER_RESTART_S
+    logger.warning("The refits ran out of time (slower than their trials suggested: is the machine busy?);"
+                   " refitting trial %d past the time budget rather than lose the search.", record["trial"])
+    return final.fit(record)
 
 
 def _fit_order(candidates: list[dict], final: FinalFit, left: float) -> list[dict]:

@@ -97,3 +97,31 @@ def test_a_bag_out_of_time_falls_back_to_a_refit_within_the_budget(breast_cancer
     assert res.final_fit == "refit" and isinstance(res.pipeline_, Pipeline)
     assert res.predict_proba(breast_cancer.drop(columns=["target"])).shape == (len(breast_cancer), 2)
     assert elapsed > 10  # the bag really was tried (and killed), not skipped
+
+
+def test_refits_slower_than_estimated_still_return_a_model(breast_cancer, out_dir, tmp_path, caplog):
+    """Never lose the search: when the refit runs out of time (the machine got busy), one more refit
+    of the quickest trial runs past the budget instead of raising."""
+    import logging
+    import time
+
+    import tests.families_for_tests as fam
+
+    flag = tmp_path / "searched"
+    space = {"params": {"flag_file": {"type": "categorical", "choices": [str(flag)]},
+                        "seconds": {"type": "float", "low": 120.0, "high": 121.0},
+                        "rows": {"type": "categorical", "choices": [len(breast_cancer)]}}}
+    automl.register_family("slow_once", fam.make_slow_once, space, tasks=["binary"])
+    t0 = time.monotonic()
+    try:
+        with caplog.at_level(logging.WARNING, logger="automl"):
+            res = automl.fit(breast_cancer, "target", n_trials=1, time_budget=8, ensemble=False,
+                             include=["slow_once"], output_dir=out_dir, on_trial=lambda r: flag.touch())
+    finally:
+        automl.unregister_family("slow_once")
+    elapsed = time.monotonic() - t0
+    assert not flag.exists()  # the first refit really ran (and was killed at the budget's end)
+    assert elapsed < 60  # not the 120 s sleep
+    assert isinstance(res.pipeline_, Pipeline)
+    assert res.predict_proba(breast_cancer.drop(columns=["target"])).shape == (len(breast_cancer), 2)
+    assert "past the time budget" in caplog.text
