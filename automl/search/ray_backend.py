@@ -6,6 +6,7 @@ Only the driver touches the Optuna study and the run folder: tasks get plain
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -13,7 +14,9 @@ from automl.errors import BackendError, ConfigError
 from automl.evaluation.evaluate import FAILED, TIMEOUT, EvalData, TrialResult, TrialSpec, now_iso
 from automl.search.backend import SearchBackend
 
+logger = logging.getLogger("automl")
 _POLL_S = 0.05
+RETRY_PAUSE_S = 2.0  # before the one retry of a failed Ray Client connection
 
 
 def import_ray():
@@ -69,7 +72,7 @@ class RayBackend(SearchBackend):
                              log_to_driver=False)
                     self._owns_ray = True
                 else:
-                    ray.init(address=self.address, log_to_driver=False)
+                    self._connect(ray)
             except (ConnectionError, RuntimeError) as exc:
                 raise BackendError(f"Could not connect to Ray at {self.address!r}: {exc}. Start one with `ray start --head`.") from None
         from automl.search import _ray_tasks
@@ -78,6 +81,19 @@ class RayBackend(SearchBackend):
         self._data = ray.put(data)  # once per search, not once per trial
         self._mailbox = _ray_tasks.Mailbox.remote()
 
+    def _connect(self, ray) -> None:
+        """Join the cluster at ``address``. Through Ray Client, one retry: the server starts a
+        process per client, and that start can fail transiently on a busy machine."""
+        for attempt in (1, 2):
+            try:
+                ray.init(address=self.address, log_to_driver=False)
+                return
+            except (ConnectionError, RuntimeError) as exc:
+                if attempt == 2 or not self.address.startswith("ray://") or "server failed" not in str(exc):
+                    raise
+                logger.warning("Ray Client connection failed (%s); retrying once.", str(exc).splitlines()[0])
+                ray.shutdown()
+                time.sleep(RETRY_PAUSE_S)
     def run(self, driver) -> None:
         ray = self._ray
         running: dict = {}
