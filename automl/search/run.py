@@ -258,6 +258,7 @@ def _fit_order(candidates: list[dict], final: FinalFit, left: float) -> list[dic
 def _finish(prep: Prepared, driver: SearchDriver, pipeline, record: dict, budget: Budget, target,
             final_fit: str) -> SearchResult:
     board = driver.leaderboard()
+    board["exported"] = board["trial"] == record["trial"]  # not always the top row: see search/ensembling.py
     prep.store.write_leaderboard(board)
     best_params = describe(record) if record["trial"] == ENSEMBLE_TRIAL else {"family": record["family"], **record["params"]}
     result = SearchResult(pipeline=pipeline, leaderboard=board, best_params=best_params,

@@ -23,6 +23,7 @@ def _check_result(res, df, target):
     # best first, in the metric's own direction
     scores = done["score"].to_numpy()
     assert np.all(np.diff(scores) <= 0) if res.greater_is_better else np.all(np.diff(scores) >= 0)
+    assert board.loc[board["exported"], "trial"].tolist() == [res.best_trial]
     # the exported model: the ensemble (when it won cross-fitted, see README), else the best single trial
     singles = done[done["trial"] >= 0]
     if res.best_params["family"] == "ensemble":
