@@ -51,7 +51,6 @@ class _EarlyStoppingMixin:
         finally:
             self.early_stopping_rounds = es
 
-
     def _refit_all_rows(self, X, y, weight) -> None:
         n_estimators, rounds, es = self.n_estimators, self.best_iteration + 1, self.early_stopping_rounds
         self.set_params(n_estimators=rounds, early_stopping_rounds=None)

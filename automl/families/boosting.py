@@ -17,6 +17,10 @@ REFIT_ROUNDS_MAX_ROWS = 10_000
 _NATIVE = PrepOptions(impute=False, native_categorical=True)
 
 
+def _refit_rounds(ctx: FitContext) -> bool:
+    return ctx.n_rows <= REFIT_ROUNDS_MAX_ROWS
+
+
 def make_hist_gradient_boosting(params: dict, ctx: FitContext):
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
@@ -26,7 +30,7 @@ def make_hist_gradient_boosting(params: dict, ctx: FitContext):
     cats = list(range(ctx.n_native_categorical)) or None
     model = cls(**params, max_iter=1000, early_stopping=True, validation_fraction=0.1, n_iter_no_change=20,
                 categorical_features=cats, random_state=ctx.seed)
-    return RefitRoundsHGB(model, refit_rounds=ctx.n_rows <= REFIT_ROUNDS_MAX_ROWS)
+    return RefitRoundsHGB(model, refit_rounds=_refit_rounds(ctx))
 
 
 def make_xgboost(params: dict, ctx: FitContext):
@@ -34,7 +38,7 @@ def make_xgboost(params: dict, ctx: FitContext):
 
     common = dict(n_categorical=ctx.n_native_categorical, tree_method="hist", early_stopping_rounds=50,
                   n_jobs=ctx.n_jobs, random_state=ctx.seed, max_cat_to_onehot=1,
-                  refit_rounds=ctx.n_rows <= REFIT_ROUNDS_MAX_ROWS)
+                  refit_rounds=_refit_rounds(ctx))
     if ctx.task == REGRESSION:
         return EarlyStoppingXGBRegressor(**params, **common)
     if ctx.task == BINARY:
@@ -47,7 +51,7 @@ def make_lightgbm(params: dict, ctx: FitContext):
 
     cls = EarlyStoppingLGBMRegressor if ctx.task == REGRESSION else EarlyStoppingLGBMClassifier
     return cls(**params, n_categorical=ctx.n_native_categorical, subsample_freq=1, n_jobs=ctx.n_jobs,
-               random_state=ctx.seed, verbose=-1, refit_rounds=ctx.n_rows <= REFIT_ROUNDS_MAX_ROWS)
+               random_state=ctx.seed, verbose=-1, refit_rounds=_refit_rounds(ctx))
 
 
 HIST_GRADIENT_BOOSTING = ModelFamily(

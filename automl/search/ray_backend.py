@@ -94,6 +94,7 @@ class RayBackend(SearchBackend):
                 logger.warning("Ray Client connection failed (%s); retrying once.", str(exc).splitlines()[0])
                 ray.shutdown()
                 time.sleep(RETRY_PAUSE_S)
+
     def run(self, driver) -> None:
         ray = self._ray
         running: dict = {}
