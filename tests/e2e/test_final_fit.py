@@ -76,6 +76,14 @@ def test_bad_final_fit_is_a_clear_error(breast_cancer, out_dir, kwargs, needle):
         automl.fit(breast_cancer, "target", n_trials=1, output_dir=out_dir, **kwargs)
 
 
+def _register_sleeper(name: str, make, flag, rows: int) -> None:
+    """A binary family (tests/families_for_tests.py) that sleeps 120 s in some fits once ``flag`` exists."""
+    space = {"params": {"flag_file": {"type": "categorical", "choices": [str(flag)]},
+                        "seconds": {"type": "float", "low": 120.0, "high": 121.0},
+                        "rows": {"type": "categorical", "choices": [rows]}}}
+    automl.register_family(name, make, space, tasks=["binary"])
+
+
 def test_a_bag_out_of_time_falls_back_to_a_refit_within_the_budget(breast_cancer, out_dir, tmp_path):
     """Never lose the search: a bag that cannot finish leaves the refit its time."""
     import time
@@ -83,10 +91,7 @@ def test_a_bag_out_of_time_falls_back_to_a_refit_within_the_budget(breast_cancer
     import tests.families_for_tests as fam
 
     flag = tmp_path / "searched"
-    space = {"params": {"flag_file": {"type": "categorical", "choices": [str(flag)]},
-                        "seconds": {"type": "float", "low": 120.0, "high": 121.0},
-                        "rows": {"type": "categorical", "choices": [len(breast_cancer)]}}}
-    automl.register_family("slow_after_search", fam.make_slow_after_search, space, tasks=["binary"])
+    _register_sleeper("slow_after_search", fam.make_slow_after_search, flag, len(breast_cancer))
     t0 = time.monotonic()
     try:
         res = automl.fit(breast_cancer, "target", n_trials=1, time_budget=15, final_fit="bag", ensemble=False,
@@ -108,10 +113,7 @@ def test_refits_slower_than_estimated_still_return_a_model(breast_cancer, out_di
     import tests.families_for_tests as fam
 
     flag = tmp_path / "searched"
-    space = {"params": {"flag_file": {"type": "categorical", "choices": [str(flag)]},
-                        "seconds": {"type": "float", "low": 120.0, "high": 121.0},
-                        "rows": {"type": "categorical", "choices": [len(breast_cancer)]}}}
-    automl.register_family("slow_once", fam.make_slow_once, space, tasks=["binary"])
+    _register_sleeper("slow_once", fam.make_slow_once, flag, len(breast_cancer))
     t0 = time.monotonic()
     try:
         with caplog.at_level(logging.WARNING, logger="automl"):
