@@ -11,6 +11,14 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 
+def better(a: float, b: float, greater_is_better: bool) -> str:
+    """"a", "b" or "tie" (|difference| <= 0.002 for AUC, <= 1 % of the better log loss / RMSE)."""
+    diff = (b - a) if greater_is_better else (a - b)  # > 0: b is better
+    if abs(diff) <= (0.002 if greater_is_better else 0.01 * min(a, b)):
+        return "tie"
+    return "b" if diff > 0 else "a"
+
+
 def main(doc: str, out: Path, run: Callable[[str], dict | list[dict]], report: Callable[[Path], None],
          extra_args: Callable[[argparse.ArgumentParser], None] = lambda ap: None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])

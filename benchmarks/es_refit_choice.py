@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/es_refit_choice.py                      # every dataset (~15 min on 2 cores)
     .venv/bin/python benchmarks/es_refit_choice.py --report             # reprint the table
 
-XGBoost, LightGBM and HistGradientBoosting stop early on an inner 10 % split of each fold's training rows. That split costs
-them 10 % of the rows, and on small data the stopping round is noisy. The alternative: keep the round
+XGBoost, LightGBM and HistGradientBoosting stop early on an inner 10 % split of each fold's training
+rows. That split costs them 10 % of the rows, and on small data the stopping round is noisy. The alternative: keep the round
 early stopping chose and fit again on every training row (about twice the fit time). For each dataset
 the protocol's 75 % training part is cross-validated exactly as a search would (automl's folds, its
 preprocessing, each family's default point, seed 0; the public test part is never read), once with
@@ -70,9 +70,7 @@ def report(path: Path) -> None:
           "  (ties: 0.002 AUC, 1 % log loss / RMSE)")
     for r in sorted(rows, key=lambda r: (r["n_rows"], r["family"])):
         a, b = r["early_stop"], r["refit"]
-        diff = (b - a) if r["greater_is_better"] else (a - b)  # > 0: refit is better
-        tie = abs(diff) <= (0.002 if r["greater_is_better"] else 0.01 * min(a, b))
-        verdict = "tie" if tie else "refit" if diff > 0 else "early stop"
+        verdict = {"a": "early stop", "b": "refit", "tie": "tie"}[choice_runner.better(a, b, r["greater_is_better"])]
         band = "small" if r["n_rows"] <= 10_000 else "large"
         wins.setdefault(band, {"refit": 0, "early stop": 0, "tie": 0})[verdict] += 1
         ratio = r["refit_s"] / max(r["early_stop_s"], 1e-9)

@@ -78,9 +78,7 @@ def report(path: Path) -> None:
     print(f"{'dataset':20} {'metric':9} {'refit':>11} {'bag':>11}  better (ties: 0.002 AUC, 1 % log loss / RMSE)")
     for name, r in rows.items():
         lower = r["task"] in LOWER
-        diff = r["refit"] - r["bag"] if lower else r["bag"] - r["refit"]  # > 0: the bag is better
-        tie = abs(diff) <= (0.01 * min(r["refit"], r["bag"]) if lower else 0.002)
-        verdict = "tie" if tie else "bag" if diff > 0 else "refit"
+        verdict = {"a": "refit", "b": "bag", "tie": "tie"}[choice_runner.better(r["refit"], r["bag"], not lower)]
         wins[verdict] += 1
         metric = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}[r["task"]]
         print(f"{name:20} {metric:9} {r['refit']:11.5g} {r['bag']:11.5g}  {verdict}")
