@@ -8,9 +8,16 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
+from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler, TargetEncoder
+
+
+# A one-hot level or a missing-value indicator needs this many training rows. One learned from a
+# row or two fits those rows alone, and cross-validation cannot see it: the row is either in the
+# training folds or in the validation fold, never in both (an indicator learned from the one
+# all-missing penguin sent the other one to the wrong species with p = 0.999998).
+MIN_COUNT = 5
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ class Encoder(TransformerMixin, BaseEstimator):
     """Impute, encode and scale a TableCleaner frame into a dense float matrix.
 
     Output column order: native categoricals (ordinal codes, unseen -> NaN), numeric,
-    one-hot, target-encoded. Levels per categorical come from the profile (schema), so
+    missing-value indicators, one-hot, target-encoded. Levels per categorical come from the profile (schema), so
     the number of native categorical columns is known before fitting.
     """
 
@@ -70,11 +77,16 @@ class Encoder(TransformerMixin, BaseEstimator):
             enc = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan)
             parts.append(("native", enc, native))
         if nums:
-            steps = [SimpleImputer(strategy="median", add_indicator=True)] if o.impute else []
+            steps = [SimpleImputer(strategy="median")] if o.impute else []
             steps += [StandardScaler()] if o.scale else []
             parts.append(("num", make_pipeline(*steps) if steps else "passthrough", nums))
+        flagged = [c for c in nums if X[c].isna().sum() >= MIN_COUNT] if o.impute else []
+        if flagged:
+            steps = [MissingIndicator(features="all")] + ([StandardScaler()] if o.scale else [])
+            parts.append(("missing", make_pipeline(*steps), flagged))
         if onehot:
-            ohe = OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=5, sparse_output=False, dtype="float64")
+            ohe = OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=MIN_COUNT, sparse_output=False,
+                                dtype="float64")
             parts.append(("onehot", ohe, onehot))
         if target:
             target_type = "continuous" if self.task == "regression" else self.task

@@ -120,3 +120,21 @@ def test_a_duration_target_is_learned_from_two_timestamps(tmp_path):
                           "fare": 2.5 + 0.8 * minutes})
     res = automl.fit(frame, "fare", include=["linear"], n_trials=1, ensemble=False, output_dir=tmp_path)
     assert res.best_score < 0.5  # RMSE; the target's std is ~13
+
+
+def test_a_missing_indicator_needs_five_missing_training_rows():
+    """An indicator learned from one missing row fits that row alone (the all-missing penguin)."""
+    n = 100
+    X = pd.DataFrame({"num0": rng.normal(size=n), "num1": rng.normal(size=n)})
+    X.loc[[3], "num0"] = np.nan  # once: no indicator, the value is just imputed
+    X.loc[[1, 2, 3, 4, 5], "num1"] = np.nan  # five times: an indicator
+    y = rng.integers(0, 2, n)
+    for opts in (PrepOptions(), PrepOptions(scale=True)):
+        enc = Encoder(opts=opts).fit(X, y)
+        out = enc.transform(X)
+        assert out.shape[1] == 3, opts
+        assert len(np.unique(out[:, 2])) == 2 and (np.unique(out[:, 2])[1] == out[[1, 2, 3, 4, 5], 2]).all()
+        once = enc.transform(pd.DataFrame({"num0": [np.nan], "num1": [0.5]}))
+        at_median = enc.transform(pd.DataFrame({"num0": [X["num0"].median()], "num1": [0.5]}))
+        np.testing.assert_array_equal(once, at_median)
+    assert Encoder(opts=PrepOptions(impute=False)).fit_transform(X, y).shape[1] == 2  # NaN left to the model
