@@ -20,15 +20,25 @@ class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
     ``classes_`` are the sorted labels seen in ``fit`` (as scikit-learn sorts them), and
     ``predict_proba`` columns follow that order. This lets every family take string,
     boolean or gapped integer labels (XGBoost alone would refuse them).
+
+    With ``prior_correction``, a model trained with ``class_weight="balanced"`` (a search
+    option) answers with probabilities for the classes' real frequencies: fit by weighted
+    log loss, it learnt p(k|x) / prior(k) up to a constant, so its probabilities are
+    multiplied by the training priors and renormalised. Otherwise its labels over-predict the rare classes (accuracy
+    below the constant predictor's on an imbalanced table) and its probabilities are too high
+    for them. The balancing still changes how the model is fit, which is why it is searched.
     """
 
-    def __init__(self, estimator: Any = None):
+    def __init__(self, estimator: Any = None, prior_correction: bool = True):
         self.estimator = estimator
+        self.prior_correction = prior_correction
 
     def fit(self, X, y, **fit_params) -> "EncodedLabelClassifier":
         y = np.asarray(y, dtype=object) if not isinstance(y, np.ndarray) else y
         self.classes_, codes = np.unique(y, return_inverse=True)
+        self.class_prior_ = np.bincount(codes, minlength=len(self.classes_)) / len(codes)
         self.estimator_ = clone(self.estimator).fit(X, codes, **fit_params)
+        self.corrects_priors_ = bool(self.prior_correction and trained_balanced(self.estimator_))
         return self
 
     def predict_proba(self, X) -> np.ndarray:
@@ -38,10 +48,20 @@ class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
             proba[:, np.asarray(est.classes_, dtype=int)] = est.predict_proba(X)
         else:  # a user family without probabilities: one-hot of its labels
             proba[np.arange(len(X)), np.asarray(est.predict(X), dtype=int)] = 1.0
+        if getattr(self, "corrects_priors_", False):
+            proba *= self.class_prior_
+            proba /= np.maximum(proba.sum(axis=1, keepdims=True), np.finfo(float).tiny)
         return proba
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def trained_balanced(estimator: Any) -> bool:
+    """Whether the estimator (or one it wraps) weights classes as if they were equally frequent."""
+    params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") else {}
+    return any(key.rsplit("__", 1)[-1] == "class_weight" and isinstance(value, str) and value.startswith("balanced")
+               for key, value in params.items())
 
 
 def fit_context(family: ModelFamily, profile: DataProfile, task: str, n_rows: int, n_classes: int,
@@ -51,18 +71,21 @@ def fit_context(family: ModelFamily, profile: DataProfile, task: str, n_rows: in
                       n_native_categorical=native_categorical_count(levels, family.prep), n_jobs=n_jobs, seed=seed)
 
 
-def build_model(family: ModelFamily, params: dict, profile: DataProfile, ctx: FitContext) -> Pipeline:
-    """Encoder + model (input: TableCleaner output). Classifiers are wrapped to encode labels."""
+def build_model(family: ModelFamily, params: dict, profile: DataProfile, ctx: FitContext,
+                prior_correction: bool = True) -> Pipeline:
+    """Encoder + model (input: TableCleaner output). Classifiers are wrapped to encode labels
+    (and, with ``prior_correction``, to undo balanced class weights in log-loss models' probabilities)."""
     model = family.make(dict(params), ctx)
     if ctx.task != "regression":
-        model = EncodedLabelClassifier(model)
+        model = EncodedLabelClassifier(model, prior_correction=prior_correction and family.log_loss_fit)
     encoder = Encoder(levels=_levels(profile), opts=family.prep, task=ctx.task, random_state=ctx.seed)
     return Pipeline([("encode", encoder), ("model", model)])
 
 
-def build_pipeline(family: ModelFamily, params: dict, profile: DataProfile, ctx: FitContext) -> Pipeline:
+def build_pipeline(family: ModelFamily, params: dict, profile: DataProfile, ctx: FitContext,
+                   prior_correction: bool = True) -> Pipeline:
     """The exported artefact: TableCleaner + Encoder + model, predicting on raw rows."""
-    inner = build_model(family, params, profile, ctx)
+    inner = build_model(family, params, profile, ctx, prior_correction)
     return Pipeline([("clean", TableCleaner(profile))] + inner.steps)
 
 

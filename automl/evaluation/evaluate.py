@@ -101,7 +101,7 @@ def _run_folds(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> Non
     for i in range(k):
         train, val = fold_indices(data.fold_id, i)
         ctx = fit_context(spec.family, data.profile, data.task, len(train), data.n_classes, spec.n_jobs, spec.seed)
-        model = build_model(spec.family, spec.params, data.profile, ctx)
+        model = build_model(spec.family, spec.params, data.profile, ctx, not data.metric.balanced_labels)
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence chatter; failures still raise

@@ -21,6 +21,9 @@ class Metric:
     greater_is_better: bool
     tasks: frozenset[str]
     fn: Callable[[np.ndarray, np.ndarray], float]
+    # It scores labels and rewards the rare classes' (balanced accuracy, F1): a model trained with
+    # balanced class weights keeps its probabilities as trained, as their argmax is the point.
+    balanced_labels: bool = False
 
     def __call__(self, y_true: np.ndarray, pred: np.ndarray) -> float:
         return float(self.fn(y_true, pred))
@@ -85,8 +88,8 @@ METRICS: dict[str, Metric] = {
         Metric("roc_auc", True, frozenset({BINARY}), _roc_auc),
         Metric("log_loss", False, _CLS, _log_loss),
         Metric("accuracy", True, _CLS, _accuracy),
-        Metric("balanced_accuracy", True, _CLS, _balanced_accuracy),
-        Metric("f1", True, _CLS, _f1),
+        Metric("balanced_accuracy", True, _CLS, _balanced_accuracy, balanced_labels=True),
+        Metric("f1", True, _CLS, _f1, balanced_labels=True),
         Metric("rmse", False, frozenset({REGRESSION}), _rmse),
         Metric("mae", False, frozenset({REGRESSION}), _mae),
         Metric("r2", True, frozenset({REGRESSION}), _r2),

@@ -41,6 +41,10 @@ class ModelFamily:
     space: Path | dict | None = None  # None: search_spaces/<name>.yaml
     description: str = ""
     requires: str | None = None  # an optional package it needs ("lightgbm"); without it the family is left out
+    # Classifiers fit by minimising (weighted) log loss: class_weight="balanced" multiplies their
+    # probabilities by 1 / prior, which pipeline.EncodedLabelClassifier undoes. Not so for forests
+    # of pure leaves (measured: the same undoing sent ExtraTrees' mean probability far below the prior).
+    log_loss_fit: bool = False
 
     def available(self) -> bool:
         """Whether its optional package is installed (checked without importing it)."""

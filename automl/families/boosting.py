@@ -55,9 +55,10 @@ def make_lightgbm(params: dict, ctx: FitContext):
 
 
 HIST_GRADIENT_BOOSTING = ModelFamily(
-    "hist_gradient_boosting", _ALL, make_hist_gradient_boosting, prep=_NATIVE,
+    "hist_gradient_boosting", _ALL, make_hist_gradient_boosting, prep=_NATIVE, log_loss_fit=True,
     description="histogram gradient boosting (scikit-learn)",
 )
-XGBOOST = ModelFamily("xgboost", _ALL, make_xgboost, prep=_NATIVE, description="gradient boosting (XGBoost)")
-LIGHTGBM = ModelFamily("lightgbm", _ALL, make_lightgbm, prep=_NATIVE, requires="lightgbm",
+XGBOOST = ModelFamily("xgboost", _ALL, make_xgboost, prep=_NATIVE, log_loss_fit=True,
+                      description="gradient boosting (XGBoost)")
+LIGHTGBM = ModelFamily("lightgbm", _ALL, make_lightgbm, prep=_NATIVE, requires="lightgbm", log_loss_fit=True,
                        description='gradient boosting (LightGBM; optional: pip install "automl[lightgbm]")')

@@ -30,5 +30,6 @@ LINEAR = ModelFamily(
     make=make_linear,
     prep=PrepOptions(scale=True),
     derived_params=frozenset({"regularization", "l1_ratio"}),
+    log_loss_fit=True,
     description="logistic regression / ridge / elastic-net (scikit-learn)",
 )

@@ -104,3 +104,47 @@ def test_pipeline_clones_and_needs_are_met(name, task):
         assert not np.isnan(encoded).any(), f"{name} asked for imputation but got NaN"
     if task != REGRESSION:
         assert model.predict_proba(data.X).shape == (len(data.y), data.n_classes)
+
+
+BALANCING = [name for name, task in CASES if task == "binary" and all_families()[name].log_loss_fit
+             and "balanced" in getattr(load_space(all_families()[name], task).distributions.get("class_weight"), "choices", ())]
+
+
+def _imbalanced(n: int = 800) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    return X, (X["a"] + rng.normal(scale=1.5, size=n) > 1.8).astype(int).to_numpy()  # ~15 % positive
+
+
+@pytest.mark.parametrize("name", BALANCING)
+def test_balanced_class_weights_come_back_on_the_real_class_priors(name):
+    """For a model fit by log loss, class_weight="balanced" changes the fit, not what the
+    probabilities mean: on new rows their mean is near the minority's real share, not the
+    balanced model's (unless the metric scores balanced labels, where the shift is the point)."""
+    X, y = _imbalanced()
+    n = len(y)
+    family = all_families()[name]
+    profile = profile_columns(X)
+    Xc = TableCleaner(profile).fit(X).transform(X)
+    ctx = fit_context(family, profile, "binary", n, 2, 1, 0)
+    params = {**load_space(family, "binary").default, "class_weight": "balanced"}
+    mean = {}
+    for correct in (True, False):
+        model = build_model(family, params, profile, ctx, prior_correction=correct).fit(Xc[:400], y[:400])
+        mean[correct] = model.predict_proba(Xc[400:])[:, 1].mean()  # unseen rows: a pure leaf is no test
+    prior = y.mean()
+    assert abs(mean[True] - prior) < 0.05, (mean, prior)
+    assert mean[False] > prior + 0.1, (mean, prior)  # the balanced model alone over-predicts the rare class
+
+
+def test_metrics_that_score_balanced_labels_keep_the_balanced_probabilities():
+    X, y = _imbalanced()
+    profile = profile_columns(X)
+    Xc = TableCleaner(profile).fit(X).transform(X)
+    spec = TrialSpec(0, all_families()["linear"], {"C": 1.0, "class_weight": "balanced"})
+    folds = make_folds(y, True, 3, 0)
+    mean = {}
+    for metric in ("accuracy", "balanced_accuracy"):
+        data = EvalData(Xc, y, folds, "binary", 2, profile, get_metric(metric, "binary"))
+        mean[metric] = evaluate(data, spec).oof[:, 1].mean()
+    assert abs(mean["accuracy"] - y.mean()) < 0.05 and mean["balanced_accuracy"] > y.mean() + 0.1, mean
