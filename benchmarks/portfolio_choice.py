@@ -1,0 +1,140 @@
+"""Is each boosted family's default the point leave-one-dataset-out CV would choose? Training parts only.
+
+    .venv/bin/python benchmarks/portfolio_choice.py                     # every dataset (~25 min on 2 cores)
+    .venv/bin/python benchmarks/portfolio_choice.py --report            # reprint the table
+
+The search evaluates each family's ``default:`` point first (the portfolio). Here the defaults meet
+rivals: for each family, its default and ``--candidates`` points drawn at random (seeded) from its
+search space are cross-validated on every dataset's 75 % training part, exactly as a search would
+(automl's folds and preprocessing, seed 0; the public test part is never read). Training parts
+above ``--max-rows`` are subsampled (seeded) to keep the study to minutes.
+
+Then, leave one dataset out: on the other datasets, the point with the best mean normalised CV
+score ((score - worst) / (best - worst) among the family's points, per dataset) is "chosen"; the
+report shows, for the held-out dataset, that point's normalised score next to the default's, and how
+often the choice is the default. `benchmarks/out/portfolio_choice.jsonl` was made at 9c698eb, whose
+HistGradientBoosting default was scikit-learn's (the point this study then replaced) and whose XGBoost
+space had no portfolio point; a rerun compares against the current defaults. A second point is chosen the same way for a portfolio of two
+(the point that most raises the mean of the better of the pair), scored by the better of the pair.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import choice_runner  # noqa: E402
+from compare_one import load  # noqa: E402  (the protocol's split)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = choice_runner.DATA
+OUT = ROOT / "benchmarks" / "out" / "portfolio_choice.jsonl"
+FAMILIES = ("xgboost", "lightgbm", "hist_gradient_boosting")
+
+
+def candidates(family, task: str, n: int) -> list[dict]:
+    """The default, then ``n`` points drawn from the space with a fixed seed (the same on every dataset)."""
+    import optuna
+
+    from automl.search.sampling import suggest
+    from automl.spaces import load_space
+
+    space = load_space(family, task)
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    points = [dict(space.default)]
+    for _ in range(n):
+        trial = study.ask()
+        points.append(suggest(trial, {family.name: space})[1])
+        study.tell(trial, 0.0)
+    return points
+
+
+def run(name: str, args) -> list[dict]:
+    from automl.data.profile import profile_columns
+    from automl.evaluation.evaluate import EvalData, TrialSpec, evaluate
+    from automl.evaluation.metrics import get_metric
+    from automl.evaluation.splits import make_folds, resolve_cv
+    from automl.families.registry import get_family
+    from automl.preprocess import TableCleaner
+    from automl.search.run import _encode_target
+
+    task, _, X, _, y, _ = load(DATA, name)  # the public test part is dropped here
+    if len(y) > args.max_rows:
+        keep = np.sort(np.random.default_rng(0).choice(len(y), args.max_rows, replace=False))
+        X, y = X.iloc[keep], y.iloc[keep]
+    X, y = X.reset_index(drop=True), y.reset_index(drop=True)
+    profile = profile_columns(X)
+    classes, y_fit = _encode_target(y, task)
+    fold_id = make_folds(y_fit, task != "regression", resolve_cv("auto", len(y)), 0)
+    metric = get_metric(None, task)
+    data = EvalData(TableCleaner(profile).fit(X).transform(X), y_fit, fold_id, task,
+                    0 if classes is None else len(classes), profile, metric)
+    rows = []
+    for fam in args.families.split(","):
+        family = get_family(fam)
+        scores, seconds = [], []
+        for point in candidates(family, task, args.candidates):
+            res = evaluate(data, TrialSpec(0, family, point, seed=0, n_jobs=2, keep_oof=False))
+            scores.append(res.score if not res.error else None)
+            seconds.append(round(res.fit_time_s, 2))
+        rows.append({"dataset": name, "task": task, "metric": metric.name, "family": fam, "n_rows": len(y),
+                     "greater_is_better": metric.greater_is_better, "scores": scores, "fit_s": seconds})
+        print(f"{name:20} {fam:22} default {scores[0]:.5g}, best other "
+              f"{max((s for s in scores[1:] if s is not None), key=lambda s: s if metric.greater_is_better else -s):.5g}",
+              flush=True)
+    return rows
+
+
+def _normalised(rows: list[dict]) -> np.ndarray:
+    """(datasets, points): 1 = the best point on that dataset, 0 = the worst (a failed point: 0)."""
+    out = []
+    for r in rows:
+        s = np.array([np.nan if v is None else v for v in r["scores"]], dtype=float)
+        s = s if r["greater_is_better"] else -s
+        lo, hi = np.nanmin(s), np.nanmax(s)
+        out.append(np.nan_to_num((s - lo) / (hi - lo) if hi > lo else np.ones_like(s), nan=0.0))
+    return np.array(out)
+
+
+def _pick(norm: np.ndarray, start: list[int]) -> int:
+    """The point that most raises the mean (over datasets) of the best score within start + [point]."""
+    base = norm[:, start].max(axis=1) if start else np.zeros(len(norm))
+    gains = [np.maximum(base, norm[:, j]).mean() for j in range(norm.shape[1])]
+    return int(np.argmax(gains))
+
+
+def report(path: Path) -> None:
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    print("held-out normalised CV score (1 = best of the family's points on that dataset); LODO = chosen on the others")
+    print(f"{'family':22} {'datasets':>8} {'default':>8} {'LODO 1':>8} {'LODO picks default':>19} "
+          f"{'default+LODO':>13} {'LODO 2':>8} {'oracle':>7}")
+    for fam in dict.fromkeys(r["family"] for r in rows):
+        fam_rows = [r for r in rows if r["family"] == fam]
+        norm = _normalised(fam_rows)
+        one, two, with_default, same = [], [], [], 0
+        for i in range(len(norm)):
+            rest = np.delete(norm, i, axis=0)
+            first = _pick(rest, [])
+            second = _pick(rest, [first])
+            same += first == 0
+            one.append(norm[i, first])
+            two.append(max(norm[i, first], norm[i, second]))
+            with_default.append(max(norm[i, 0], norm[i, _pick(rest, [0])]))
+        print(f"{fam:22} {len(norm):8d} {norm[:, 0].mean():8.3f} {np.mean(one):8.3f} {same:>12d} of {len(norm):<4d}"
+              f" {np.mean(with_default):13.3f} {np.mean(two):8.3f} {norm.max(axis=1).mean():7.3f}")
+    print("default+LODO: the default plus the point chosen on the other datasets to pair with it (a portfolio of two);"
+          " LODO 2: two points both chosen on the others.")
+
+
+if __name__ == "__main__":
+    def extra(ap):
+        ap.add_argument("--families", default=",".join(FAMILIES), help="comma-separated")
+        ap.add_argument("--candidates", type=int, default=5, help="random points per family besides the default")
+        ap.add_argument("--max-rows", type=int, default=5000, help="subsample larger training parts to this")
+
+    choice_runner.main(__doc__, OUT, run, report, extra)
