@@ -11,6 +11,34 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 
+def training_data(name: str, max_rows: int | None = None):
+    """``(task, metric, EvalData)``: the protocol's training part of dataset ``name`` as a search sees it
+    (automl's cleaning, target encoding and folds, seed 0). The public test part is dropped here. Above
+    ``max_rows`` rows, a seeded subsample."""
+    import numpy as np
+
+    from automl.data.profile import profile_columns
+    from automl.evaluation.evaluate import EvalData
+    from automl.evaluation.metrics import get_metric
+    from automl.evaluation.splits import make_folds, resolve_cv
+    from automl.preprocess import TableCleaner
+    from automl.search.run import _encode_target
+    from compare_one import load  # the protocol's split
+
+    task, _, X, _, y, _ = load(DATA, name)
+    if max_rows is not None and len(y) > max_rows:
+        keep = np.sort(np.random.default_rng(0).choice(len(y), max_rows, replace=False))
+        X, y = X.iloc[keep], y.iloc[keep]
+    X, y = X.reset_index(drop=True), y.reset_index(drop=True)
+    profile = profile_columns(X)
+    classes, y_fit = _encode_target(y, task)
+    fold_id = make_folds(y_fit, task != "regression", resolve_cv("auto", len(y)), 0)
+    metric = get_metric(None, task)
+    data = EvalData(TableCleaner(profile).fit(X).transform(X), y_fit, fold_id, task,
+                    0 if classes is None else len(classes), profile, metric)
+    return task, metric, data
+
+
 def better(a: float, b: float, greater_is_better: bool) -> str:
     """"a", "b" or "tie" (|difference| <= 0.002 for AUC, <= 1 % of the better log loss / RMSE)."""
     diff = (b - a) if greater_is_better else (a - b)  # > 0: b is better

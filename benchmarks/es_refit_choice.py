@@ -19,7 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import choice_runner  # noqa: E402
-from compare_one import load  # noqa: E402  (the protocol's split)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = choice_runner.DATA
@@ -29,27 +28,15 @@ FAMILIES = ("xgboost", "lightgbm", "hist_gradient_boosting")
 
 def run(name: str, args) -> list[dict]:
     import automl.families.boosting as boosting
-    from automl.data.profile import profile_columns
-    from automl.evaluation.evaluate import EvalData, TrialSpec, evaluate
-    from automl.evaluation.metrics import get_metric
-    from automl.evaluation.splits import make_folds, resolve_cv
+    from automl.evaluation.evaluate import TrialSpec, evaluate
     from automl.families.registry import get_family
-    from automl.preprocess import TableCleaner
-    from automl.search.run import _encode_target
     from automl.spaces import load_space
 
-    task, _, X, _, y, _ = load(DATA, name)  # the public test part is dropped here
-    X, y = X.reset_index(drop=True), y.reset_index(drop=True)
-    profile = profile_columns(X)
-    classes, y_fit = _encode_target(y, task)
-    fold_id = make_folds(y_fit, task != "regression", resolve_cv("auto", len(y)), 0)
-    metric = get_metric(None, task)
-    data = EvalData(TableCleaner(profile).fit(X).transform(X), y_fit, fold_id, task,
-                    0 if classes is None else len(classes), profile, metric)
+    task, metric, data = choice_runner.training_data(name)
     rows = []
     for fam in args.families.split(","):
         family = get_family(fam)
-        row = {"dataset": name, "task": task, "metric": metric.name, "family": fam, "n_rows": len(y),
+        row = {"dataset": name, "task": task, "metric": metric.name, "family": fam, "n_rows": len(data.y),
                "greater_is_better": metric.greater_is_better}
         for variant, limit in (("early_stop", 0), ("refit", float("inf"))):
             boosting.REFIT_ROUNDS_MAX_ROWS = limit

@@ -28,7 +28,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import choice_runner  # noqa: E402
-from compare_one import load  # noqa: E402  (the protocol's split)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = choice_runner.DATA
@@ -55,25 +54,10 @@ def candidates(family, task: str, n: int) -> list[dict]:
 
 
 def run(name: str, args) -> list[dict]:
-    from automl.data.profile import profile_columns
-    from automl.evaluation.evaluate import EvalData, TrialSpec, evaluate
-    from automl.evaluation.metrics import get_metric
-    from automl.evaluation.splits import make_folds, resolve_cv
+    from automl.evaluation.evaluate import TrialSpec, evaluate
     from automl.families.registry import get_family
-    from automl.preprocess import TableCleaner
-    from automl.search.run import _encode_target
 
-    task, _, X, _, y, _ = load(DATA, name)  # the public test part is dropped here
-    if len(y) > args.max_rows:
-        keep = np.sort(np.random.default_rng(0).choice(len(y), args.max_rows, replace=False))
-        X, y = X.iloc[keep], y.iloc[keep]
-    X, y = X.reset_index(drop=True), y.reset_index(drop=True)
-    profile = profile_columns(X)
-    classes, y_fit = _encode_target(y, task)
-    fold_id = make_folds(y_fit, task != "regression", resolve_cv("auto", len(y)), 0)
-    metric = get_metric(None, task)
-    data = EvalData(TableCleaner(profile).fit(X).transform(X), y_fit, fold_id, task,
-                    0 if classes is None else len(classes), profile, metric)
+    task, metric, data = choice_runner.training_data(name, args.max_rows)
     rows = []
     for fam in args.families.split(","):
         family = get_family(fam)
@@ -82,7 +66,7 @@ def run(name: str, args) -> list[dict]:
             res = evaluate(data, TrialSpec(0, family, point, seed=0, n_jobs=2, keep_oof=False))
             scores.append(res.score if not res.error else None)
             seconds.append(round(res.fit_time_s, 2))
-        rows.append({"dataset": name, "task": task, "metric": metric.name, "family": fam, "n_rows": len(y),
+        rows.append({"dataset": name, "task": task, "metric": metric.name, "family": fam, "n_rows": len(data.y),
                      "greater_is_better": metric.greater_is_better, "scores": scores, "fit_s": seconds})
         print(f"{name:20} {fam:22} default {scores[0]:.5g}, best other "
               f"{max((s for s in scores[1:] if s is not None), key=lambda s: s if metric.greater_is_better else -s):.5g}",
