@@ -24,9 +24,10 @@ class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
     With ``prior_correction``, a model trained with ``class_weight="balanced"`` (a search
     option) answers with probabilities for the classes' real frequencies: fit by weighted
     log loss, it learnt p(k|x) / prior(k) up to a constant, so its probabilities are
-    multiplied by the training priors and renormalised. Otherwise its labels over-predict the rare classes (accuracy
-    below the constant predictor's on an imbalanced table) and its probabilities are too high
-    for them. The balancing still changes how the model is fit, which is why it is searched.
+    multiplied by the training priors and renormalised. Otherwise its labels over-predict the
+    rare classes (accuracy below the constant predictor's on an imbalanced table) and its
+    probabilities are too high for them. The balancing still changes how the model is fit,
+    which is why it is searched.
     """
 
     def __init__(self, estimator: Any = None, prior_correction: bool = True):

@@ -23,17 +23,20 @@ def _params(board):
 def test_portfolio_defaults_run_first(breast_cancer, out_dir):
     tree = {"params": {"max_depth": {"type": "int", "low": 2, "high": 8}}, "default": {"max_depth": 3},
             "portfolio": [{"max_depth": 7}]}
-    portfolio = [f.name for f in families_for("binary")]  # every installed family, in registry order
-    res = automl.fit(breast_cancer, "target", n_trials=len(portfolio) + 1, output_dir=out_dir,
+    names = [f.name for f in families_for("binary")]  # every installed family, in registry order
+    spaces = {n: load_space(automl.families.registry.get_family(n), "binary", tree if n == "decision_tree" else None)
+              for n in names}
+    extra = [(n, point) for n in names for point in spaces[n].portfolio]  # the built-in ones and the tree's
+    assert ("decision_tree", {"max_depth": 7}) in extra
+    res = automl.fit(breast_cancer, "target", n_trials=len(names) + len(extra), output_dir=out_dir,
                      search_space={"decision_tree": tree})
     board = res.leaderboard.query("trial >= 0").sort_values("trial")  # trial -1 is the ensemble
-    assert board["family"].tolist() == [*portfolio, "decision_tree"]  # each family's default, in registry order,
-    for row in board.iloc[:-1].itertuples():  # then the extra portfolio points
-        family = automl.families.registry.get_family(row.family)
-        default = load_space(family, "binary", tree if row.family == "decision_tree" else None).default
+    # each family's default, in registry order, then the extra portfolio points, in registry order
+    assert board["family"].tolist() == names + [n for n, _ in extra]
+    expected = [spaces[n].default for n in names] + [point for _, point in extra]
+    for row, point in zip(board.itertuples(), expected):
         params = json.loads(row.params)
-        assert {k: params[k] for k in default} == default
-    assert json.loads(board.iloc[-1]["params"]) == {"max_depth": 7}
+        assert {k: params[k] for k in point} == point, row.family
 
 
 def test_portfolio_points_are_checked(tmp_path):
