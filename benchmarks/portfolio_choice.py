@@ -12,10 +12,12 @@ above ``--max-rows`` are subsampled (seeded) to keep the study to minutes.
 Then, leave one dataset out: on the other datasets, the point with the best mean normalised CV
 score ((score - worst) / (best - worst) among the family's points, per dataset) is "chosen"; the
 report shows, for the held-out dataset, that point's normalised score next to the default's, and how
-often the choice is the default. `benchmarks/out/portfolio_choice.jsonl` was made at 9c698eb, whose
-HistGradientBoosting default was scikit-learn's (the point this study then replaced) and whose XGBoost
-space had no portfolio point; a rerun compares against the current defaults. A second point is chosen the same way for a portfolio of two
-(the point that most raises the mean of the better of the pair), scored by the better of the pair.
+often the choice is the default. A second point is chosen the same way for a portfolio of two (the
+point that most raises the mean of the better of the pair), scored by the better of the pair.
+
+`benchmarks/out/portfolio_choice.jsonl` was made at 9c698eb, whose HistGradientBoosting default was
+scikit-learn's (the point this study then replaced) and whose XGBoost space had no portfolio point; a
+rerun compares against the current defaults.
 """
 
 from __future__ import annotations
@@ -30,25 +32,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import choice_runner  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = choice_runner.DATA
 OUT = ROOT / "benchmarks" / "out" / "portfolio_choice.jsonl"
 FAMILIES = ("xgboost", "lightgbm", "hist_gradient_boosting")
 
 
 def candidates(family, task: str, n: int) -> list[dict]:
-    """The default, then ``n`` points drawn from the space with a fixed seed (the same on every dataset)."""
+    """The default, then ``n`` points drawn with a fixed seed: the same points on every dataset. They are
+    drawn from the classification space (a regression space differs only by lacking class keys, which
+    would shift the random stream) and keep the keys of ``task``'s space."""
     import optuna
 
     from automl.search.sampling import suggest
     from automl.spaces import load_space
 
-    space = load_space(family, task)
+    space, drawn_from = load_space(family, task), load_space(family, "binary")
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
     points = [dict(space.default)]
     for _ in range(n):
         trial = study.ask()
-        points.append(suggest(trial, {family.name: space})[1])
+        point = suggest(trial, {family.name: drawn_from})[1]
+        points.append({k: v for k, v in point.items() if k in space.distributions})
         study.tell(trial, 0.0)
     return points
 
