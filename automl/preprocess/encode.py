@@ -80,7 +80,8 @@ class Encoder(TransformerMixin, BaseEstimator):
             steps = [SimpleImputer(strategy="median")] if o.impute else []
             steps += [StandardScaler()] if o.scale else []
             parts.append(("num", make_pipeline(*steps) if steps else "passthrough", nums))
-        flagged = [c for c in nums if X[c].isna().sum() >= MIN_COUNT] if o.impute else []
+        missing = X[nums].isna().sum() if o.impute and nums else pd.Series(dtype="int64")
+        flagged = missing.index[missing >= MIN_COUNT].tolist()  # one pass over the fold, not one per column
         if flagged:
             steps = [MissingIndicator(features="all")] + ([StandardScaler()] if o.scale else [])
             parts.append(("missing", make_pipeline(*steps), flagged))
