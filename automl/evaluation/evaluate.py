@@ -1,7 +1,9 @@
 """Evaluate one trial: a pure function of (data, folds, family, params) that any backend can run.
 
 It never touches Optuna or the run folder. A ``report(step, value) -> bool`` callback
-receives the running mean score after each fold and answers whether to prune.
+receives a score after each step and answers whether to prune. On large data a trial first
+fits on growing row fractions of fold 0's training rows (``TrialSpec.rungs``: successive
+halving over rows), one step each; then each fold is a step, reporting the running mean.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class TrialSpec:
     n_jobs: int = 1
     keep_oof: bool = True
     fold: int | None = None  # a refit on the training rows of this fold (a bag member); None: all rows
+    rungs: tuple[float, ...] = ()  # row fractions of fold 0's training rows to screen on before the folds
 
 
 @dataclass
@@ -63,6 +66,7 @@ class TrialResult:
     score: float | None = None
     score_std: float | None = None
     fold_scores: list[float] = field(default_factory=list)
+    rung_scores: list[float] = field(default_factory=list)  # fold 0's score at each row fraction in spec.rungs
     error: str | None = None
     fit_time_s: float = 0.0
     predict_time_s: float = 0.0
@@ -96,31 +100,57 @@ def evaluate(data: EvalData, spec: TrialSpec, report: Callable[[int, float], boo
 
 
 def _run_folds(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> None:
+    if _run_rungs(data, spec, res, report):
+        return
     k = n_folds(data.fold_id)
     oof = _empty_oof(data) if spec.keep_oof else None
     for i in range(k):
         train, val = fold_indices(data.fold_id, i)
-        ctx = fit_context(spec.family, data.profile, data.task, len(train), data.n_classes, spec.n_jobs, spec.seed)
-        model = build_model(spec.family, spec.params, data.profile, ctx, not data.metric.balanced_labels)
-        t0 = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # convergence chatter; failures still raise
-            model.fit(data.X.iloc[train], data.y[train])
-            t1 = time.perf_counter()
-            pred = predict_scores(model, data.X.iloc[val], data.task, data.n_classes)
-        res.predict_time_s += time.perf_counter() - t1
-        res.fit_time_s += t1 - t0
-        if not np.all(np.isfinite(pred)):
-            raise ValueError("the model predicted NaN or infinite values")
+        pred = _fit_predict(data, spec, train, val, res)
         res.fold_scores.append(data.metric(data.y[val], pred))
         if oof is not None:
             oof[val] = pred
         res.score = float(np.mean(res.fold_scores))
-        if report is not None and i < k - 1 and report(i, res.score):
+        if report is not None and i < k - 1 and report(len(spec.rungs) + i, res.score):
             res.status = PRUNED
             return
     res.score_std = float(np.std(res.fold_scores))
     res.oof = oof
+
+
+def _run_rungs(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> bool:
+    """Score on fold 0 after fitting on each row fraction of its training rows (a seeded random
+    subset, nested from one rung to the next); True when the pruner stops the trial there."""
+    if not spec.rungs:
+        return False
+    train, val = fold_indices(data.fold_id, 0)
+    order = np.random.default_rng(spec.seed).permutation(train)
+    for step, fraction in enumerate(spec.rungs):
+        rows = np.sort(order[: max(1, int(fraction * len(train)))])
+        res.rung_scores.append(data.metric(data.y[val], _fit_predict(data, spec, rows, val, res)))
+        res.score = res.rung_scores[-1]
+        if report is not None and report(step, res.score):
+            res.status = PRUNED
+            return True
+    res.score = None
+    return False
+
+
+def _fit_predict(data: EvalData, spec: TrialSpec, train: np.ndarray, val: np.ndarray, res: TrialResult) -> np.ndarray:
+    """Fit a fresh model on rows ``train`` and return its predictions for rows ``val`` (times added to ``res``)."""
+    ctx = fit_context(spec.family, data.profile, data.task, len(train), data.n_classes, spec.n_jobs, spec.seed)
+    model = build_model(spec.family, spec.params, data.profile, ctx, not data.metric.balanced_labels)
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter; failures still raise
+        model.fit(data.X.iloc[train], data.y[train])
+        t1 = time.perf_counter()
+        pred = predict_scores(model, data.X.iloc[val], data.task, data.n_classes)
+    res.predict_time_s += time.perf_counter() - t1
+    res.fit_time_s += t1 - t0
+    if not np.all(np.isfinite(pred)):
+        raise ValueError("the model predicted NaN or infinite values")
+    return pred
 
 
 def predict_scores(model, X: pd.DataFrame, task: str, n_classes: int) -> np.ndarray:

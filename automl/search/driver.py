@@ -28,11 +28,12 @@ RESERVE_REFITS = 3  # refits kept back at the end: the best trial's, and two mor
 class SearchDriver:
     def __init__(self, *, study, spaces: dict, families: dict[str, ModelFamily], metric: Metric, budget: Budget,
                  store: RunStore, records: list[dict], n_rows: int, n_train_rows: int, n_folds: int, seed: int,
-                 n_jobs: int, on_trial: Callable[[dict], Any] | None = None, stop=None):
+                 n_jobs: int, rungs: tuple[float, ...] = (), on_trial: Callable[[dict], Any] | None = None, stop=None):
         self.study, self.spaces, self.families, self.metric = study, spaces, families, metric
         self.budget, self.store, self.records = budget, store, records
         self.n_rows, self.n_train_rows, self.n_folds = n_rows, n_train_rows, n_folds
         self.seed, self.n_jobs, self.on_trial, self.stop = seed, n_jobs, on_trial, stop
+        self.rungs = rungs  # row fractions each trial is screened on first (sampling.halving_rungs)
         self._running: dict[int, Any] = {}
         self._board_at = -math.inf
         self.extra_rows: list[dict] = []  # leaderboard rows that are not Optuna trials (the ensemble)
@@ -50,7 +51,8 @@ class SearchDriver:
         family, params = suggest(trial, self.spaces)
         self._running[trial.number] = trial
         self.budget.started += 1
-        return TrialSpec(trial.number, self.families[family], params, seed=self.seed, n_jobs=self.n_jobs)
+        return TrialSpec(trial.number, self.families[family], params, seed=self.seed, n_jobs=self.n_jobs,
+                         rungs=self.rungs)
 
     def running(self) -> set[int]:
         """Numbers of the trials handed out and not finished yet."""
@@ -118,14 +120,17 @@ class SearchDriver:
         return sorted(done, key=lambda r: -r["score"] if self.metric.greater_is_better else r["score"])
 
     def pruning_summary(self) -> dict:
-        """How many trials were pruned and the fold-fitting time that saved (estimated from their own folds)."""
-        saved = 0.0
-        pruned = [r for r in self.records if r["status"] == PRUNED and r.get("fold_scores")]
+        """How many trials were pruned and the fitting time that saved (estimated from their own
+        fits, counting a row-fraction rung as that fraction of a fold)."""
+        full = self.n_folds + sum(self.rungs)
+        saved, pruned = 0.0, [r for r in self.records if r["status"] == PRUNED]
         for r in pruned:
-            done = len(r["fold_scores"])
-            saved += (r["fit_time_s"] + r["predict_time_s"]) / done * (self.n_folds - done)
+            done = len(r.get("fold_scores") or []) + sum(self.rungs[:len(r.get("rung_scores") or [])])
+            if done:
+                saved += (r["fit_time_s"] + r["predict_time_s"]) / done * (full - done)
         work = sum(r["fit_time_s"] + r["predict_time_s"] for r in self.records)
-        return {"pruned": len(pruned), "est_time_saved_s": round(saved, 2), "model_time_s": round(work, 2)}
+        return {"pruned": len(pruned), "pruned_on_row_fractions": sum(not r.get("fold_scores") for r in pruned),
+                "est_time_saved_s": round(saved, 2), "model_time_s": round(work, 2)}
 
     def refit_reserve(self) -> float:
         best = self.best_records()

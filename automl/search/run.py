@@ -28,7 +28,7 @@ from automl.search.budget import WORKER_RESTART_S, Budget
 from automl.search.driver import SearchDriver
 from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble, describe
 from automl.search.final_fit import BAG, REFIT, FinalFit, choose_mode
-from automl.search.sampling import fixed_params, make_pruner, make_sampler
+from automl.search.sampling import fixed_params, halving_rungs, make_pruner, make_sampler
 from automl.spaces import load_space, read_yaml
 from automl.task import REGRESSION, infer_task
 
@@ -65,10 +65,12 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     try:
         backend.start(eval_data, cfg.threads)
         study, records = _open_study(prep, cfg, families, spaces)
+        n_train = len(fold_indices(prep.fold_id, 0)[0])
         driver = SearchDriver(study=study, spaces=spaces, families=families, metric=prep.metric, budget=budget,
-                              store=prep.store, records=records, n_rows=len(prep.y),
-                              n_train_rows=len(fold_indices(prep.fold_id, 0)[0]), n_folds=n_folds(prep.fold_id),
-                              seed=cfg.seed, n_jobs=cfg.threads, on_trial=cfg.on_trial, stop=cfg.stop)
+                              store=prep.store, records=records, n_rows=len(prep.y), n_train_rows=n_train,
+                              n_folds=n_folds(prep.fold_id), seed=cfg.seed, n_jobs=cfg.threads,
+                              rungs=halving_rungs(n_train) if _prunes(study) else (), on_trial=cfg.on_trial,
+                              stop=cfg.stop)
         try:
             backend.run(driver)
         finally:
@@ -197,6 +199,13 @@ def _open_study(prep: Prepared, cfg: SearchConfig, families: dict, spaces: dict)
         for name, point in points:
             study.enqueue_trial(fixed_params(name, point), skip_if_exists=True)
     return study, records
+
+
+def _prunes(study) -> bool:
+    """False for a NopPruner (the user turned pruning off): row-fraction rungs would only cost time."""
+    from optuna.pruners import NopPruner
+
+    return not isinstance(study.pruner, NopPruner)
 
 
 def _orphan_record(t) -> dict:

@@ -1,4 +1,4 @@
-"""Search behaviour: portfolio first, seeded determinism, user search spaces, SQL input, holdout CV."""
+"""Search behaviour: portfolio first, seeded determinism, user search spaces, SQL input, holdout CV, pruning."""
 
 from __future__ import annotations
 
@@ -100,3 +100,32 @@ def test_pruner_prunes_bad_trials(wine, out_dir):
     assert all(len(t["fold_scores"]) < 5 for t in pruned)  # stopped before the last fold
     summary = json.loads((res.run_dir / "run.json").read_text())["pruning"]
     assert summary["pruned"] == len(pruned) and summary["est_time_saved_s"] > 0
+
+
+def _large_table():
+    """24,000 rows: 3-fold CV leaves 16,000 training rows per fold, enough for a 1/3-rows rung."""
+    import pandas as pd
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=24_000, n_features=10, n_informative=6, random_state=0)
+    return pd.DataFrame(X, columns=[f"x{i}" for i in range(10)]).assign(target=y)
+
+
+def test_large_data_screens_trials_on_a_row_fraction_first(out_dir):
+    res = automl.fit(_large_table(), "target", n_trials=20, include=["decision_tree", "naive_bayes"],
+                     output_dir=out_dir, seed=0)
+    trials = [json.loads(line) for line in (res.run_dir / "trials.jsonl").read_text().splitlines()]
+    assert all(len(t["rung_scores"]) == 1 and len(t["fold_scores"]) == 3 for t in trials if t["status"] == "complete")
+    on_rows = [t for t in trials if t["status"] == "pruned" and not t["fold_scores"]]
+    assert on_rows, [(t["status"], t["rung_scores"], t["fold_scores"]) for t in trials]
+    summary = json.loads((res.run_dir / "run.json").read_text())["pruning"]
+    assert summary["pruned_on_row_fractions"] == len(on_rows) and summary["est_time_saved_s"] > 0
+
+
+def test_no_row_rungs_when_pruning_is_off(out_dir):
+    from optuna.pruners import NopPruner
+
+    res = automl.fit(_large_table(), "target", n_trials=3, include=["naive_bayes"], output_dir=out_dir,
+                     pruner=NopPruner())
+    trials = [json.loads(line) for line in (res.run_dir / "trials.jsonl").read_text().splitlines()]
+    assert [t["rung_scores"] for t in trials] == [[], [], []]
