@@ -78,6 +78,7 @@ def register_family(
     tasks: Iterable[str] = TASKS,
     prep: PrepOptions = PrepOptions(),
     derived_params: Iterable[str] = (),
+    log_loss_fit: bool = False,
     replace: bool = False,
 ) -> ModelFamily:
     """Add a model family that automl will search.
@@ -90,6 +91,9 @@ def register_family(
         tasks: the tasks it supports (``"binary"``, ``"multiclass"``, ``"regression"``).
         prep: what preprocessing it needs (``automl.PrepOptions``).
         derived_params: space keys that ``make`` translates instead of passing on.
+        log_loss_fit: the classifier minimises (weighted) log loss, as logistic regression and
+            gradient boosting do; its probabilities after ``class_weight="balanced"`` training are
+            then put back on the training class priors (see ``pipeline.EncodedLabelClassifier``).
         replace: allow replacing a family with the same name.
     """
     from automl.spaces import load_space
@@ -101,7 +105,7 @@ def register_family(
     if name in _FAMILIES and not replace:
         raise ConfigError(f"A family named {name!r} is already registered; pass replace=True to replace it.")
     family = ModelFamily(name=name, tasks=tasks, make=make, prep=prep, derived_params=frozenset(derived_params),
-                         space=Path(space) if isinstance(space, str) else space)
+                         space=Path(space) if isinstance(space, str) else space, log_loss_fit=log_loss_fit)
     for task in tasks:
         load_space(family, task)  # fail now, not mid-search, on a bad space
     _FAMILIES[name] = family

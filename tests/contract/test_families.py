@@ -116,25 +116,47 @@ def _imbalanced(n: int = 800) -> tuple[pd.DataFrame, np.ndarray]:
     return X, (X["a"] + rng.normal(scale=1.5, size=n) > 1.8).astype(int).to_numpy()  # ~15 % positive
 
 
+def _mean_probability(family, params: dict, correct: bool) -> tuple[float, float]:
+    """(mean P(minority) on unseen rows, the minority's share) for ``family`` trained on 400 imbalanced rows."""
+    X, y = _imbalanced()
+    profile = profile_columns(X)
+    Xc = TableCleaner(profile).fit(X).transform(X)
+    ctx = fit_context(family, profile, "binary", len(y), 2, 1, 0)
+    model = build_model(family, params, profile, ctx, prior_correction=correct).fit(Xc[:400], y[:400])
+    return model.predict_proba(Xc[400:])[:, 1].mean(), y.mean()  # unseen rows: a pure leaf is no test
+
+
 @pytest.mark.parametrize("name", BALANCING)
 def test_balanced_class_weights_come_back_on_the_real_class_priors(name):
     """For a model fit by log loss, class_weight="balanced" changes the fit, not what the
     probabilities mean: on new rows their mean is near the minority's real share, not the
     balanced model's (unless the metric scores balanced labels, where the shift is the point)."""
-    X, y = _imbalanced()
-    n = len(y)
     family = all_families()[name]
-    profile = profile_columns(X)
-    Xc = TableCleaner(profile).fit(X).transform(X)
-    ctx = fit_context(family, profile, "binary", n, 2, 1, 0)
     params = {**load_space(family, "binary").default, "class_weight": "balanced"}
-    mean = {}
-    for correct in (True, False):
-        model = build_model(family, params, profile, ctx, prior_correction=correct).fit(Xc[:400], y[:400])
-        mean[correct] = model.predict_proba(Xc[400:])[:, 1].mean()  # unseen rows: a pure leaf is no test
-    prior = y.mean()
-    assert abs(mean[True] - prior) < 0.05, (mean, prior)
-    assert mean[False] > prior + 0.1, (mean, prior)  # the balanced model alone over-predicts the rare class
+    (corrected, prior), (alone, _) = (_mean_probability(family, params, c) for c in (True, False))
+    assert abs(corrected - prior) < 0.05, (corrected, prior)
+    assert alone > prior + 0.1, (alone, prior)  # the balanced model alone over-predicts the rare class
+
+
+def make_logistic(params, ctx):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(**params)
+
+
+@pytest.mark.parametrize("log_loss_fit", [True, False])
+def test_a_registered_family_declares_whether_it_is_fit_by_log_loss(log_loss_fit):
+    from automl.families.registry import register_family, unregister_family
+    from automl.preprocess.encode import PrepOptions
+
+    space = {"params": {"C": {"type": "float", "low": 0.01, "high": 100.0, "log": True}}, "default": {"C": 1.0}}
+    family = register_family("my_logistic", make_logistic, space, tasks=["binary"], prep=PrepOptions(scale=True),
+                             log_loss_fit=log_loss_fit)
+    try:
+        mean, prior = _mean_probability(family, {"C": 1.0, "class_weight": "balanced"}, correct=True)
+    finally:
+        unregister_family("my_logistic")
+    assert (abs(mean - prior) < 0.05) == log_loss_fit, (mean, prior)
 
 
 def test_metrics_that_score_balanced_labels_keep_the_balanced_probabilities():
