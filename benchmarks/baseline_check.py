@@ -27,15 +27,11 @@ SYSTEMS = ("automl", "xgboost", "hgb")
 
 
 def run(name: str, args) -> list[dict]:
-    from sklearn.model_selection import train_test_split
-
     import compare_one
 
-    task, target, X, _, y, _ = compare_one.load(choice_runner.DATA, name)  # the public test part is dropped here
     rows = []
     for seed in range(args.seeds):
-        X_fit, X_in, y_fit, y_in = train_test_split(X, y, test_size=0.2, random_state=seed,
-                                                    stratify=y if task != "regression" else None)
+        task, target, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
         row = {"dataset": name, "seed": seed, "metric": compare_one.PRIMARY[task]}
         for system in SYSTEMS:
             with tempfile.TemporaryDirectory() as tmp:

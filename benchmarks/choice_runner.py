@@ -39,6 +39,19 @@ def training_data(name: str, max_rows: int | None = None):
     return task, metric, data
 
 
+def inner_split(name: str, seed: int, test_size: float = 0.2):
+    """``(task, target, X_fit, X_in, y_fit, y_in)``: the protocol's training part of dataset ``name``
+    split again (seeded, stratified for classes), so a choice is scored on rows the public test part
+    never touches. The test part is dropped here."""
+    from sklearn.model_selection import train_test_split
+
+    from compare_one import load
+
+    task, target, X, _, y, _ = load(DATA, name)
+    parts = train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y if task != "regression" else None)
+    return (task, target, *parts)
+
+
 def better(a: float, b: float, greater_is_better: bool) -> str:
     """"a", "b" or "tie" (|difference| <= 0.002 for AUC, <= 1 % of the better log loss / RMSE)."""
     diff = (b - a) if greater_is_better else (a - b)  # > 0: b is better

@@ -23,10 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import choice_runner  # noqa: E402
-from compare_one import load, score  # noqa: E402  (the protocol: split and scoring)
+from compare_one import score  # noqa: E402  (the protocol's scoring)
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = choice_runner.DATA
 OUT = ROOT / "benchmarks" / "out" / "final_fit_choice.jsonl"
 LOWER = {"multiclass", "regression"}  # log loss and RMSE: lower is better
 
@@ -36,13 +35,11 @@ def run(name: str, args) -> dict:
     import automl
     from automl.ensemble import EnsembleModel
     from automl.evaluation.evaluate import EvalData, TrialSpec
+    from automl.evaluation.metrics import get_metric
     from automl.families.registry import get_family
     from automl.search.refit import refit
-    from sklearn.model_selection import train_test_split
 
-    task, target, X_tr, _, y_tr, _ = load(DATA, name)  # the public test part is dropped here
-    X_in, X_ho, y_in, y_ho = train_test_split(X_tr, y_tr, test_size=0.25, random_state=1,
-                                              stratify=y_tr if task != "regression" else None)
+    task, target, X_in, X_ho, y_in, y_ho = choice_runner.inner_split(name, seed=1, test_size=0.25)
     with tempfile.TemporaryDirectory() as tmp:
         res = automl.fit(X_in.assign(**{target: y_in}), target, time_budget=budget, seed=0, output_dir=tmp)
         run_dir = res.run_dir
@@ -54,13 +51,16 @@ def run(name: str, args) -> dict:
     first = res.pipeline_.members[0] if isinstance(res.pipeline_, EnsembleModel) else res.pipeline_
     y_raw = y_in.reset_index(drop=True)
     data = EvalData(None, y_raw.to_numpy(dtype="float64") if task == "regression" else None, fold_id, task,
-                    0 if classes is None else len(classes), first.named_steps["clean"].profile, None,
+                    0 if classes is None else len(classes), first.named_steps["clean"].profile, get_metric(None, task),
                     X_raw=X_in.reset_index(drop=True), y_raw=y_raw)
     bags = []
     for trial, _ in members:
         r = records[trial]
         spec = TrialSpec(trial, get_family(r["family"]), r["params"], seed=0, n_jobs=2)
         folds = [refit(data, dataclasses.replace(spec, fold=k)) for k in range(int(fold_id.max()) + 1)]
+        errors = [f for f in folds if isinstance(f, str)]
+        if errors:
+            raise RuntimeError(f"{name}: a fold model of trial {trial} failed: {errors[0]}")
         bags.append(EnsembleModel(folds, [1 / len(folds)] * len(folds), task, classes))
     bag = EnsembleModel(bags, [w for _, w in members], task, classes)
 

@@ -29,18 +29,15 @@ ARMS = ("folds_only", "row_rungs")
 
 def run(name: str, args) -> list[dict]:
     import numpy as np
-    from sklearn.model_selection import train_test_split
 
     import automl
     import automl.search.run as search_run
     from automl.search.sampling import halving_rungs
-    from compare_one import load, score
+    from compare_one import score
 
-    task, _, X, _, y, _ = load(choice_runner.DATA, name)  # the public test part is dropped here
     rows = []
     for seed in range(args.seeds):
-        X_fit, X_in, y_fit, y_in = train_test_split(X, y, test_size=0.2, random_state=seed,
-                                                    stratify=y if task != "regression" else None)
+        task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
         for arm in ARMS:
             search_run.halving_rungs = halving_rungs if arm == "row_rungs" else (lambda n: ())
             with tempfile.TemporaryDirectory() as tmp:
