@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 FAMILY_PARAM = "family"
-MIN_RUNG_ROWS = 5_000  # a row-fraction rung below this many rows ranks models too noisily to prune on
+MIN_RUNG_ROWS = 5_000  # smallest rung: a judgement, not measured (fewer rows rank models more noisily)
 
 
 def suggest(trial, spaces: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -16,6 +16,10 @@ from automl.spaces import load_space
 pytestmark = pytest.mark.slow
 
 
+def _trials(res) -> list[dict]:
+    return [json.loads(line) for line in (res.run_dir / "trials.jsonl").read_text().splitlines()]
+
+
 def _params(board):
     return [(r.family, r.params) for r in board.sort_values("trial").itertuples()]
 
@@ -95,7 +99,7 @@ def test_pruner_prunes_bad_trials(wine, out_dir):
     res = automl.fit(wine, "target", n_trials=30, output_dir=out_dir, seed=1)
     counts = res.leaderboard["status"].value_counts()
     assert counts.get("pruned", 0) >= 1
-    trials = [json.loads(line) for line in (res.run_dir / "trials.jsonl").read_text().splitlines()]
+    trials = _trials(res)
     pruned = [t for t in trials if t["status"] == "pruned"]
     assert all(len(t["fold_scores"]) < 5 for t in pruned)  # stopped before the last fold
     summary = json.loads((res.run_dir / "run.json").read_text())["pruning"]
@@ -114,7 +118,7 @@ def _large_table():
 def test_large_data_screens_trials_on_a_row_fraction_first(out_dir):
     res = automl.fit(_large_table(), "target", n_trials=20, include=["decision_tree", "naive_bayes"],
                      output_dir=out_dir, seed=0)
-    trials = [json.loads(line) for line in (res.run_dir / "trials.jsonl").read_text().splitlines()]
+    trials = _trials(res)
     assert all(len(t["rung_scores"]) == 1 and len(t["fold_scores"]) == 3 for t in trials if t["status"] == "complete")
     on_rows = [t for t in trials if t["status"] == "pruned" and not t["fold_scores"]]
     assert on_rows, [(t["status"], t["rung_scores"], t["fold_scores"]) for t in trials]
@@ -127,5 +131,5 @@ def test_no_row_rungs_when_pruning_is_off(out_dir):
 
     res = automl.fit(_large_table(), "target", n_trials=3, include=["naive_bayes"], output_dir=out_dir,
                      pruner=NopPruner())
-    trials = [json.loads(line) for line in (res.run_dir / "trials.jsonl").read_text().splitlines()]
+    trials = _trials(res)
     assert [t["rung_scores"] for t in trials] == [[], [], []]
