@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import choice_runner  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = choice_runner.DATA
 OUT = ROOT / "benchmarks" / "out" / "es_refit_choice.jsonl"
 FAMILIES = ("xgboost", "lightgbm", "hist_gradient_boosting")
 
