@@ -1,6 +1,6 @@
-"""Gradient boosting: scikit-learn's HistGradientBoosting, XGBoost and (optional) LightGBM.
+"""Gradient boosting: scikit-learn's HistGradientBoosting, XGBoost and (optional) LightGBM and CatBoost.
 
-All take NaN and categoricals natively (no imputation; ordinal codes first) and stop
+All take NaN and categoricals natively (no imputation; ordinal codes first). All but CatBoost stop
 early on an inner split of the training rows.
 """
 
@@ -54,6 +54,13 @@ def make_lightgbm(params: dict, ctx: FitContext):
                random_state=ctx.seed, verbose=-1, refit_rounds=_refit_rounds(ctx))
 
 
+def make_catboost(params: dict, ctx: FitContext):
+    from automl.families._catboost import CatBoostClassifierModel, CatBoostRegressorModel
+
+    cls = CatBoostRegressorModel if ctx.task == REGRESSION else CatBoostClassifierModel
+    return cls(**params, n_categorical=ctx.n_native_categorical, n_jobs=ctx.n_jobs, random_state=ctx.seed)
+
+
 HIST_GRADIENT_BOOSTING = ModelFamily(
     "hist_gradient_boosting", _ALL, make_hist_gradient_boosting, prep=_NATIVE, log_loss_fit=True,
     description="histogram gradient boosting (scikit-learn)",
@@ -62,3 +69,5 @@ XGBOOST = ModelFamily("xgboost", _ALL, make_xgboost, prep=_NATIVE, log_loss_fit=
                       description="gradient boosting (XGBoost)")
 LIGHTGBM = ModelFamily("lightgbm", _ALL, make_lightgbm, prep=_NATIVE, requires="lightgbm", log_loss_fit=True,
                        description='gradient boosting (LightGBM; optional: pip install "automl[lightgbm]")')
+CATBOOST = ModelFamily("catboost", _ALL, make_catboost, prep=_NATIVE, requires="catboost", log_loss_fit=True,
+                       description='gradient boosting (CatBoost; optional: pip install "automl[catboost]")')

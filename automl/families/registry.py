@@ -9,7 +9,7 @@ from typing import Any
 from automl.errors import ConfigError, did_you_mean
 from automl.families.base import ModelFamily
 from automl.families.bayes import NAIVE_BAYES
-from automl.families.boosting import HIST_GRADIENT_BOOSTING, LIGHTGBM, XGBOOST
+from automl.families.boosting import CATBOOST, HIST_GRADIENT_BOOSTING, LIGHTGBM, XGBOOST
 from automl.families.linear import LINEAR
 from automl.families.neighbors import KNN
 from automl.families.neural import MLP
@@ -24,6 +24,7 @@ _FAMILIES: dict[str, ModelFamily] = {
         LINEAR,
         XGBOOST,
         LIGHTGBM,
+        CATBOOST,
         RANDOM_FOREST,
         EXTRA_TREES,
         KNN,

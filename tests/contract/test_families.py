@@ -135,7 +135,7 @@ def test_balanced_class_weights_come_back_on_the_real_class_priors(name):
     params = {**load_space(family, "binary").default, "class_weight": "balanced"}
     (corrected, prior), (alone, _) = (_mean_probability(family, params, c) for c in (True, False))
     assert abs(corrected - prior) < 0.05, (corrected, prior)
-    assert alone > prior + 0.1, (alone, prior)  # the balanced model alone over-predicts the rare class
+    assert alone > prior + 0.05, (alone, prior)  # the balanced model alone over-predicts the rare class
 
 
 def make_logistic(params, ctx):

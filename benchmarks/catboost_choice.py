@@ -1,0 +1,86 @@
+"""The optional CatBoost family: does searching it make automl better? Chosen on the training parts only.
+
+    .venv/bin/pip install -e ".[catboost]"
+    .venv/bin/python benchmarks/catboost_choice.py                # every dataset, 1 seed (~40 min)
+    .venv/bin/python benchmarks/catboost_choice.py --report       # reprint the table
+
+For each dataset, the protocol's 75 % training part is split again (80 % / 20 %, seeded); a ``fit``
+with the given budget runs on the 80 %, once with every family and once without CatBoost, and the
+exported model is scored on the inner 20 %. The public test part is never read. Rows: inner-holdout
+score, the search's reported score, trials, and the best row's family.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import choice_runner  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out" / "catboost_choice.jsonl"
+ARMS = ("without", "with")
+
+
+def _best(res) -> str:
+    params = res.best_params
+    if params.get("family") != "ensemble":
+        return params.get("family", "?")
+    return "ensemble:" + "+".join(sorted({m["family"] for m in params["members"]}))
+
+
+def run(name: str, args) -> list[dict]:
+    import numpy as np
+
+    import automl
+    from automl.families.registry import families_for, get_family
+    from compare_one import score
+
+    if not get_family("catboost").available():
+        sys.exit('CatBoost is not installed: .venv/bin/pip install -e ".[catboost]"')
+    rows = []
+    for seed in range(args.seeds):
+        task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
+        for arm in ARMS:
+            include = None if arm == "with" else [f.name for f in families_for(task) if f.name != "catboost"]
+            with tempfile.TemporaryDirectory() as tmp:
+                res = automl.fit(X_fit.assign(__target=y_fit.to_numpy()), "__target", time_budget=args.budget,
+                                 seed=seed, output_dir=tmp, include=include, verbose=0)
+            if task == "regression":
+                holdout = score(task, None, y_in, res.predict(X_in))[0]
+            else:
+                holdout = score(task, np.asarray(res.classes_), y_in, res.predict_proba(X_in))[0]
+            rows.append({"dataset": name, "seed": seed, "arm": arm, "metric": res.metric,
+                         "greater_is_better": res.greater_is_better, "holdout": holdout, "reported": res.best_score,
+                         "trials": int((res.leaderboard["trial"] >= 0).sum()), "best": _best(res)})
+            print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def report(path: Path) -> None:
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    print(f"{'dataset':20} {'seed':>4} {'metric':8} {'without':>10} {'with':>10} {'trials':>9}  {'better':8}"
+          f" best with CatBoost  (ties: 0.002 AUC, 1 % log loss / RMSE)")
+    tally = {"without": 0, "with": 0, "tie": 0}
+    for (name, seed) in sorted({(r["dataset"], r["seed"]) for r in rows}):
+        try:
+            off, on = (next(r for r in rows if (r["dataset"], r["seed"], r["arm"]) == (name, seed, a)) for a in ARMS)
+        except StopIteration:
+            continue
+        verdict = {"a": "without", "b": "with", "tie": "tie"}[
+            choice_runner.better(off["holdout"], on["holdout"], off["greater_is_better"])]
+        tally[verdict] += 1
+        print(f"{name:20} {seed:4d} {off['metric']:8} {off['holdout']:10.5g} {on['holdout']:10.5g}"
+              f" {off['trials']:>4}/{on['trials']:<4}  {verdict:8} {on['best']}")
+    print(f"with CatBoost better {tally['with']}, without better {tally['without']}, ties {tally['tie']}")
+
+
+if __name__ == "__main__":
+    def extra(ap):
+        ap.add_argument("--budget", type=float, default=60.0)
+        ap.add_argument("--seeds", type=int, default=1)
+
+    choice_runner.main(__doc__, OUT, run, report, extra)
