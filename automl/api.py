@@ -33,7 +33,8 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
         task: "binary", "multiclass" or "regression"; inferred from the target when None.
         metric: accuracy, balanced_accuracy, f1, log_loss, roc_auc, rmse, mae or r2; default
             roc_auc (binary), log_loss (multiclass), rmse (regression).
-        include: family names to search (default: every family that fits the task).
+        include: family names to search (default: every family that fits the task, except opt-in
+            ones such as ``"catboost"``); ``"default"`` stands for that set: ``["default", "catboost"]``.
         search_space: YAML path (or dict) mapping family names to spaces that replace the built-in ones.
         cv: folds (int >= 2), a holdout share (float in (0, 1)), "holdout", or "auto"
             (5 folds up to 10k rows, 3 up to 100k, a 20% holdout above).

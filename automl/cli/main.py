@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--metric", help="accuracy, balanced_accuracy, f1, log_loss, roc_auc, rmse, mae or r2")
     s.add_argument("--time-budget", type=float, metavar="S", help="seconds for the whole search (default 60 unless --trials)")
     s.add_argument("--trials", type=int, metavar="N", help="stop after N trials")
-    s.add_argument("--include", metavar="FAM,FAM", help="families to search, comma-separated")
+    s.add_argument("--include", metavar="FAM,FAM", help="families to search, comma-separated ('default' stands for the default set: default,catboost)")
     s.add_argument("--search-space", metavar="FILE.yaml", help="YAML replacing the spaces of the families it names")
     s.add_argument("--output", default="results", metavar="DIR", help="parent folder of the run folder (default results/)")
     s.add_argument("--seed", type=int, default=0)

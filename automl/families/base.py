@@ -41,6 +41,9 @@ class ModelFamily:
     space: Path | dict | None = None  # None: search_spaces/<name>.yaml
     description: str = ""
     requires: str | None = None  # an optional package it needs ("lightgbm"); without it the family is left out
+    # False: searched only when named in include= (a family that did not earn its place in the default
+    # search's benchmark, but that a user may want: CatBoost).
+    default_search: bool = True
     # Classifiers fit by minimising (weighted) log loss: class_weight="balanced" multiplies their
     # probabilities by 1 / prior, which pipeline.EncodedLabelClassifier undoes. Not so for forests
     # of pure leaves (measured: the same undoing sent ExtraTrees' mean probability far below the prior).

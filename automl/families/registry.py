@@ -50,16 +50,21 @@ def get_family(name: str) -> ModelFamily:
         ) from None
 
 
+DEFAULT = "default"  # in include=: the default search's families ("default", "catboost": those and CatBoost)
+
+
 def families_for(task: str, include: Iterable[str] | None = None) -> list[ModelFamily]:
-    """The families to search for ``task``: all that support it, or those named in ``include``,
-    in registry order (the portfolio's: cheap strong defaults first, whatever order ``include`` lists)."""
-    if include is None:  # families whose optional package is missing are left out
-        return [f for f in _FAMILIES.values() if task in f.tasks and f.available()]
+    """The families to search for ``task``, in registry order (the portfolio's: cheap strong defaults
+    first, whatever order ``include`` lists). Without ``include``: every family that supports the task,
+    is installed and is in the default search; with it, those named (``"default"`` stands for that set)."""
+    default = [f for f in _FAMILIES.values() if task in f.tasks and f.available() and f.default_search]
+    if include is None:
+        return default
     if isinstance(include, str):
         include = [include]
-    chosen = [get_family(name) for name in include]
+    chosen = [f for name in include for f in (default if name == DEFAULT else [get_family(name)])]
     if not chosen:
-        raise ConfigError("include=[] names no model family; leave it out to search all families.")
+        raise ConfigError("include=[] names no model family; leave it out to search the default families.")
     unfit = [f.name for f in chosen if task not in f.tasks]
     if unfit:
         raise ConfigError(f"Families {unfit} do not support a {task} task; remove them from include=.")

@@ -170,3 +170,15 @@ def test_metrics_that_score_balanced_labels_keep_the_balanced_probabilities():
         data = EvalData(Xc, y, folds, "binary", 2, profile, get_metric(metric, "binary"))
         mean[metric] = evaluate(data, spec).oof[:, 1].mean()
     assert abs(mean["accuracy"] - y.mean()) < 0.05 and mean["balanced_accuracy"] > y.mean() + 0.1, mean
+
+
+def test_opt_in_families_are_searched_only_when_named():
+    """CatBoost is left out of the default search; "default" in include= stands for that search's families."""
+    from automl.families.registry import families_for
+
+    default = [f.name for f in families_for("binary")]
+    assert "catboost" not in default and {"xgboost", "linear", "knn"} <= set(default)
+    both = [f.name for f in families_for("binary", ["catboost", "default"])]
+    assert set(both) == set(default) | {"catboost"}
+    assert both == [n for n in all_families() if n in both]  # registry (portfolio) order, whatever include lists
+    assert [f.name for f in families_for("regression", ["default"])] == [f.name for f in families_for("regression")]

@@ -91,10 +91,11 @@ def test_ray_client_address_without_grpcio_says_what_to_install(df, out_dir, mon
             "Survived", ray_address="ray://127.0.0.1:1", n_trials=2, output_dir=out_dir)
 
 
-def test_optional_family_not_installed(df, out_dir, monkeypatch):
+@pytest.mark.parametrize("package", ["lightgbm", "catboost"])
+def test_optional_family_not_installed(package, df, out_dir, monkeypatch):
     from automl.families.registry import families_for
 
-    monkeypatch.setitem(sys.modules, "lightgbm", None)  # as if LightGBM were not installed
-    assert "lightgbm" not in [f.name for f in families_for("binary")]  # left out of a default search
-    _raises((automl.ConfigError, ValueError), r'\'lightgbm\' needs the lightgbm package: pip install "automl\[lightgbm\]"',
-            automl.fit, df, "Survived", include=["lightgbm", "linear"], n_trials=2, output_dir=out_dir)
+    monkeypatch.setitem(sys.modules, package, None)  # as if it were not installed
+    assert package not in [f.name for f in families_for("binary")]  # left out of a default search
+    _raises((automl.ConfigError, ValueError), rf'\'{package}\' needs the {package} package: pip install "automl\[{package}\]"',
+            automl.fit, df, "Survived", include=[package, "linear"], n_trials=2, output_dir=out_dir)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_import_automl_loads_no_heavy_module():
-    code = ("import sys, automl; heavy = ('sklearn', 'xgboost', 'lightgbm', 'ray', 'optuna', 'pandas', 'optuna.visualization');"
+    code = ("import sys, automl; heavy = ('sklearn', 'xgboost', 'lightgbm', 'catboost', 'ray', 'optuna', 'pandas', 'optuna.visualization');"
             "print(sorted(m for m in heavy if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
