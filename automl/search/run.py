@@ -65,11 +65,10 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     try:
         backend.start(eval_data, cfg.threads)
         study, records = _open_study(prep, cfg, families, spaces)
-        n_train = len(fold_indices(prep.fold_id, 0)[0])
         driver = SearchDriver(study=study, spaces=spaces, families=families, metric=prep.metric, budget=budget,
-                              store=prep.store, records=records, n_rows=len(prep.y), n_train_rows=n_train,
-                              n_folds=n_folds(prep.fold_id), seed=cfg.seed, n_jobs=cfg.threads,
-                              rungs=halving_rungs(n_train) if _prunes(study) else (), on_trial=cfg.on_trial,
+                              store=prep.store, records=records, n_rows=len(prep.y),
+                              n_train_rows=len(fold_indices(prep.fold_id, 0)[0]), n_folds=n_folds(prep.fold_id),
+                              seed=cfg.seed, n_jobs=cfg.threads, rungs=_rungs(prep, cfg), on_trial=cfg.on_trial,
                               stop=cfg.stop)
         try:
             backend.run(driver)
@@ -114,6 +113,7 @@ def _new_run(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
         "target": target if isinstance(target, (str, int, float)) else str(target), "task": info.kind,
         "task_reason": info.reason, "metric": metric.name, "greater_is_better": metric.greater_is_better,
         "include": cfg.include, "cv": cv, "seed": cfg.seed, "data_fingerprint": fingerprint,
+        "rungs": list(halving_rungs(len(fold_indices(fold_id, 0)[0]))) if _prunes(cfg.pruner) else [],
         "n_rows": len(y), "classes": None if classes is None else [_plain(c) for c in classes],
         "schema": profile.to_json(), "limits": cfg.limits(), "versions": {**versions(), "python": platform.python_version()},
         "search_space": cfg.search_space if isinstance(cfg.search_space, (dict, type(None))) else str(cfg.search_space),
@@ -201,11 +201,19 @@ def _open_study(prep: Prepared, cfg: SearchConfig, families: dict, spaces: dict)
     return study, records
 
 
-def _prunes(study) -> bool:
+def _prunes(pruner) -> bool:
     """False for a NopPruner (the user turned pruning off): row-fraction rungs would only cost time."""
     from optuna.pruners import NopPruner
 
-    return not isinstance(study.pruner, NopPruner)
+    return not isinstance(pruner, NopPruner)
+
+
+def _rungs(prep: Prepared, cfg: SearchConfig) -> tuple[float, ...]:
+    """The row fractions each trial is first fit on, fixed when the run started (run.json): a run resumed
+    with another pruner still reports the same step numbers (rungs, then folds) as its earlier trials."""
+    if "rungs" in prep.run_info:
+        return tuple(prep.run_info["rungs"])
+    return halving_rungs(len(fold_indices(prep.fold_id, 0)[0])) if _prunes(cfg.pruner) else ()  # older run folders
 
 
 def _orphan_record(t) -> dict:

@@ -122,14 +122,19 @@ def test_large_data_screens_trials_on_a_row_fraction_first(out_dir):
     assert all(len(t["rung_scores"]) == 1 and len(t["fold_scores"]) == 3 for t in trials if t["status"] == "complete")
     on_rows = [t for t in trials if t["status"] == "pruned" and not t["fold_scores"]]
     assert on_rows, [(t["status"], t["rung_scores"], t["fold_scores"]) for t in trials]
-    summary = json.loads((res.run_dir / "run.json").read_text())["pruning"]
-    assert summary["pruned_on_row_fractions"] == len(on_rows) and summary["est_time_saved_s"] > 0
+    info = json.loads((res.run_dir / "run.json").read_text())
+    assert info["rungs"] == [pytest.approx(1 / 3)]
+    assert info["pruning"]["pruned_on_row_fractions"] == len(on_rows) and info["pruning"]["est_time_saved_s"] > 0
 
 
 def test_no_row_rungs_when_pruning_is_off(out_dir):
     from optuna.pruners import NopPruner
 
-    res = automl.fit(_large_table(), "target", n_trials=3, include=["naive_bayes"], output_dir=out_dir,
-                     pruner=NopPruner())
+    table = _large_table()
+    res = automl.fit(table, "target", n_trials=3, include=["naive_bayes"], output_dir=out_dir, pruner=NopPruner())
     trials = _trials(res)
     assert [t["rung_scores"] for t in trials] == [[], [], []]
+    assert json.loads((res.run_dir / "run.json").read_text())["rungs"] == []
+    # resumed with the default pruner: the rungs were fixed at the start, so steps still mean folds
+    more = automl.fit(table, "target", n_trials=2, resume=res.run_dir)
+    assert [t["rung_scores"] for t in _trials(more)] == [[]] * 5
