@@ -3,6 +3,7 @@
     bash benchmarks/peers/install.sh                         # once: the peers' own virtualenvs
     .venv/bin/python benchmarks/compare.py --budget 60       # every system x every dataset, then the report
     .venv/bin/python benchmarks/compare.py --report          # reprint the report from the results file
+    .venv/bin/python benchmarks/compare.py --systems automl_cb  # also: automl with the opt-in CatBoost family
 
 Each (system, dataset) runs benchmarks/compare_one.py in the system's own environment, in its own process
 group, killed after budget x 1.5 + 120 s. One JSON line per run is appended to --out as soon as it ends, so an
@@ -28,6 +29,7 @@ DATA = ROOT.parent / "shared" / "datasets"
 OUT = ROOT / "benchmarks" / "out" / "compare.jsonl"
 ENVS = Path(os.environ.get("AUTOML_PEER_ENVS", ROOT / "benchmarks" / "out" / "envs"))
 SYSTEMS = ["automl", "flaml", "autogluon", "xgboost", "hgb", "constant"]
+OPTIONAL_SYSTEMS = ["automl_cb"]  # run only when named in --systems: automl with the opt-in CatBoost family
 PEERS = ["flaml", "autogluon", "xgboost", "hgb"]
 LOWER_IS_BETTER = {"log_loss", "rmse"}
 
@@ -81,7 +83,7 @@ def read_rows(path: Path) -> list[dict]:
 def report(rows: list[dict], budget: float, seed: int) -> None:
     rows = [r for r in rows if r["budget"] == budget and r["seed"] == seed]
     latest = {(r["system"], r["dataset"]): r for r in rows}  # a rerun replaces the earlier line
-    systems = [s for s in SYSTEMS if any(k[0] == s for k in latest)]
+    systems = [s for s in SYSTEMS + OPTIONAL_SYSTEMS if any(k[0] == s for k in latest)]
     datasets = list(dict.fromkeys(r["dataset"] for r in rows))
     norm: dict[str, list[float]] = defaultdict(list)
     ranks: dict[str, list[float]] = defaultdict(list)
