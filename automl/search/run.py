@@ -113,7 +113,7 @@ def _new_run(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
         "target": target if isinstance(target, (str, int, float)) else str(target), "task": info.kind,
         "task_reason": info.reason, "metric": metric.name, "greater_is_better": metric.greater_is_better,
         "include": cfg.include, "cv": cv, "seed": cfg.seed, "data_fingerprint": fingerprint,
-        "rungs": list(halving_rungs(len(fold_indices(fold_id, 0)[0]))) if _prunes(cfg.pruner) else [],
+        "rungs": _initial_rungs(fold_id, cfg.pruner),
         "n_rows": len(y), "classes": None if classes is None else [_plain(c) for c in classes],
         "schema": profile.to_json(), "limits": cfg.limits(), "versions": {**versions(), "python": platform.python_version()},
         "search_space": cfg.search_space if isinstance(cfg.search_space, (dict, type(None))) else str(cfg.search_space),
@@ -208,12 +208,15 @@ def _prunes(pruner) -> bool:
     return not isinstance(pruner, NopPruner)
 
 
+def _initial_rungs(fold_id: np.ndarray, pruner) -> list[float]:
+    """The row fractions each trial is first fit on (none when pruning is off), fixed when a run starts."""
+    return list(halving_rungs(len(fold_indices(fold_id, 0)[0]))) if _prunes(pruner) else []
+
+
 def _rungs(prep: Prepared, cfg: SearchConfig) -> tuple[float, ...]:
-    """The row fractions each trial is first fit on, fixed when the run started (run.json): a run resumed
-    with another pruner still reports the same step numbers (rungs, then folds) as its earlier trials."""
-    if "rungs" in prep.run_info:
-        return tuple(prep.run_info["rungs"])
-    return halving_rungs(len(fold_indices(prep.fold_id, 0)[0])) if _prunes(cfg.pruner) else ()  # older run folders
+    """The rungs of run.json: a run resumed with another pruner still reports the same step numbers
+    (rungs, then folds) as its earlier trials. Run folders from before run.json had them: as if new."""
+    return tuple(prep.run_info.get("rungs", _initial_rungs(prep.fold_id, cfg.pruner)))
 
 
 def _orphan_record(t) -> dict:
