@@ -17,6 +17,7 @@ from automl.search.backend import SearchBackend
 logger = logging.getLogger("automl")
 _POLL_S = 0.05
 RETRY_PAUSE_S = 2.0  # before the one retry of a failed Ray Client connection
+_TRANSIENT_CLIENT_ERRORS = ("server failed", "Initialization failure from server")  # Ray Client errors worth one retry
 
 
 def import_ray():
@@ -83,13 +84,16 @@ class RayBackend(SearchBackend):
 
     def _connect(self, ray) -> None:
         """Join the cluster at ``address``. Through Ray Client, one retry: the server starts a
-        process per client, and that start can fail transiently on a busy machine."""
+        process per client, and that start can fail transiently on a busy machine (seen here as
+        "server failed" and as "Initialization failure from server" with a psutil.ZombieProcess: the
+        process died as it started, ray-project/ray#63202)."""
         for attempt in (1, 2):
             try:
                 ray.init(address=self.address, log_to_driver=False)
                 return
             except (ConnectionError, RuntimeError) as exc:
-                if attempt == 2 or not self.address.startswith("ray://") or "server failed" not in str(exc):
+                transient = any(m in str(exc) for m in _TRANSIENT_CLIENT_ERRORS)
+                if attempt == 2 or not self.address.startswith("ray://") or not transient:
                     raise
                 logger.warning("Ray Client connection failed (%s); retrying once.", str(exc).splitlines()[0])
                 ray.shutdown()
