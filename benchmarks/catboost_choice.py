@@ -3,6 +3,7 @@
     .venv/bin/pip install -e ".[catboost]"
     .venv/bin/python benchmarks/catboost_choice.py                # every dataset, 1 seed (~40 min)
     .venv/bin/python benchmarks/catboost_choice.py --report       # reprint the table
+    .venv/bin/python benchmarks/catboost_choice.py --first-seed 1 --out benchmarks/out/catboost_choice_seed1.jsonl
 
 For each dataset, the protocol's 75 % training part is split again (80 % / 20 %, seeded); a ``fit``
 with the given budget runs on the 80 %, once with the default families and once with those and CatBoost; the
@@ -42,7 +43,7 @@ def run(name: str, args) -> list[dict]:
     if not get_family("catboost").available():
         sys.exit('CatBoost is not installed: .venv/bin/pip install -e ".[catboost]"')
     rows = []
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
         for arm in ARMS:
             include = ["default", "catboost"] if arm == "with" else None
@@ -82,5 +83,6 @@ if __name__ == "__main__":
     def extra(ap):
         ap.add_argument("--budget", type=float, default=60.0)
         ap.add_argument("--seeds", type=int, default=1)
+        ap.add_argument("--first-seed", type=int, default=0, help="more seeds later: --first-seed 1 --out another file")
 
     choice_runner.main(__doc__, OUT, run, report, extra)
