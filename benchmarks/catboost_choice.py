@@ -1,7 +1,7 @@
 """The optional CatBoost family: does searching it make automl better? Chosen on the training parts only.
 
     .venv/bin/pip install -e ".[catboost]"
-    .venv/bin/python benchmarks/catboost_choice.py                # every dataset, 1 seed (~40 min)
+    .venv/bin/python benchmarks/catboost_choice.py                # every dataset, 1 seed (~40 min; nyc_taxis not run so far)
     .venv/bin/python benchmarks/catboost_choice.py --report       # reprint the table
     .venv/bin/python benchmarks/catboost_choice.py --first-seed 1 --out benchmarks/out/catboost_choice_seed1.jsonl
 
