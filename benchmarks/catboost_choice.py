@@ -34,11 +34,8 @@ def _best(res) -> str:
 
 
 def run(name: str, args) -> list[dict]:
-    import numpy as np
-
     import automl
     from automl.families.registry import get_family
-    from compare_one import score
 
     if not get_family("catboost").available():
         sys.exit('CatBoost is not installed: .venv/bin/pip install -e ".[catboost]"')
@@ -50,10 +47,7 @@ def run(name: str, args) -> list[dict]:
             with tempfile.TemporaryDirectory() as tmp:
                 res = automl.fit(X_fit.assign(__target=y_fit.to_numpy()), "__target", time_budget=args.budget,
                                  seed=seed, output_dir=tmp, include=include, verbose=0)
-            if task == "regression":
-                holdout = score(task, None, y_in, res.predict(X_in))[0]
-            else:
-                holdout = score(task, np.asarray(res.classes_), y_in, res.predict_proba(X_in))[0]
+            holdout = choice_runner.holdout_score(res, task, X_in, y_in)
             rows.append({"dataset": name, "seed": seed, "arm": arm, "metric": res.metric,
                          "greater_is_better": res.greater_is_better, "holdout": holdout, "reported": res.best_score,
                          "trials": int((res.leaderboard["trial"] >= 0).sum()), "best": _best(res)})
@@ -66,11 +60,7 @@ def report(path: Path) -> None:
     print(f"{'dataset':20} {'seed':>4} {'metric':8} {'without':>10} {'with':>10} {'trials':>9}  {'better':8}"
           f" best with CatBoost  (ties: 0.002 AUC, 1 % log loss / RMSE)")
     tally = {"without": 0, "with": 0, "tie": 0}
-    for (name, seed) in sorted({(r["dataset"], r["seed"]) for r in rows}):
-        try:
-            off, on = (next(r for r in rows if (r["dataset"], r["seed"], r["arm"]) == (name, seed, a)) for a in ARMS)
-        except StopIteration:
-            continue
+    for name, seed, off, on in choice_runner.arm_pairs(rows, ARMS):
         verdict = {"a": "without", "b": "with", "tie": "tie"}[
             choice_runner.better(off["holdout"], on["holdout"], off["greater_is_better"])]
         tally[verdict] += 1

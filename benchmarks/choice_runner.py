@@ -52,6 +52,25 @@ def inner_split(name: str, seed: int, test_size: float = 0.2):
     return (task, target, *parts)
 
 
+def holdout_score(res, task: str, X_in, y_in) -> float:
+    """The protocol's primary score of a ``fit`` result on the inner holdout rows."""
+    import numpy as np
+
+    from compare_one import score
+
+    if task == "regression":
+        return score(task, None, y_in, res.predict(X_in))[0]
+    return score(task, np.asarray(res.classes_), y_in, res.predict_proba(X_in))[0]
+
+
+def arm_pairs(rows: list[dict], arms: tuple[str, str]):
+    """``(dataset, seed, row of arms[0], row of arms[1])`` for each dataset and seed that has both arms."""
+    for name, seed in sorted({(r["dataset"], r["seed"]) for r in rows}):
+        found = {r["arm"]: r for r in rows if (r["dataset"], r["seed"]) == (name, seed)}
+        if all(a in found for a in arms):
+            yield name, seed, found[arms[0]], found[arms[1]]
+
+
 def better(a: float, b: float, greater_is_better: bool) -> str:
     """"a", "b" or "tie" (|difference| <= 0.002 for AUC, <= 1 % of the better log loss / RMSE)."""
     diff = (b - a) if greater_is_better else (a - b)  # > 0: b is better

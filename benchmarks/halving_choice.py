@@ -28,12 +28,9 @@ ARMS = ("folds_only", "row_rungs")
 
 
 def run(name: str, args) -> list[dict]:
-    import numpy as np
-
     import automl
     import automl.search.run as search_run
     from automl.search.sampling import halving_rungs
-    from compare_one import score
 
     rows = []
     for seed in range(args.seeds):
@@ -44,10 +41,7 @@ def run(name: str, args) -> list[dict]:
                 res = automl.fit(X_fit.assign(__target=y_fit.to_numpy()), "__target", time_budget=args.budget,
                                  seed=seed, output_dir=tmp)
                 info = json.loads((res.run_dir / "run.json").read_text())
-            if task == "regression":
-                holdout = score(task, None, y_in, res.predict(X_in))[0]
-            else:
-                holdout = score(task, np.asarray(res.classes_), y_in, res.predict_proba(X_in))[0]
+            holdout = choice_runner.holdout_score(res, task, X_in, y_in)
             counts = info["trial_counts"]
             rows.append({"dataset": name, "seed": seed, "arm": arm, "metric": res.metric,
                          "greater_is_better": res.greater_is_better, "holdout": holdout, "reported": res.best_score,
@@ -63,8 +57,7 @@ def report(path: Path) -> None:
     print(f"{'dataset':16} {'seed':>4} {'metric':8} {'holdout off':>12} {'holdout on':>12} {'trials off/on':>14}"
           f" {'pruned on rows':>15}  better  (ties: 0.002 AUC, 1 % RMSE)")
     tally = {"folds_only": 0, "row_rungs": 0, "tie": 0}
-    for (name, seed) in sorted({(r["dataset"], r["seed"]) for r in rows}):
-        off, on = (next(r for r in rows if (r["dataset"], r["seed"], r["arm"]) == (name, seed, a)) for a in ARMS)
+    for name, seed, off, on in choice_runner.arm_pairs(rows, ARMS):
         verdict = {"a": "folds_only", "b": "row_rungs", "tie": "tie"}[
             choice_runner.better(off["holdout"], on["holdout"], off["greater_is_better"])]
         tally[verdict] += 1
