@@ -60,9 +60,7 @@ def report(path: Path) -> None:
     print(f"{'dataset':20} {'seed':>4} {'metric':8} {'without':>10} {'with':>10} {'trials':>9}  {'better':8}"
           f" best with CatBoost  (ties: 0.002 AUC, 1 % log loss / RMSE)")
     tally = {"without": 0, "with": 0, "tie": 0}
-    for name, seed, off, on in choice_runner.arm_pairs(rows, ARMS):
-        verdict = {"a": "without", "b": "with", "tie": "tie"}[
-            choice_runner.better(off["holdout"], on["holdout"], off["greater_is_better"])]
+    for name, seed, off, on, verdict in choice_runner.arm_pairs(rows, ARMS):
         tally[verdict] += 1
         print(f"{name:20} {seed:4d} {off['metric']:8} {off['holdout']:10.5g} {on['holdout']:10.5g}"
               f" {off['trials']:>4}/{on['trials']:<4}  {verdict:8} {on['best']}")

@@ -64,11 +64,14 @@ def holdout_score(res, task: str, X_in, y_in) -> float:
 
 
 def arm_pairs(rows: list[dict], arms: tuple[str, str]):
-    """``(dataset, seed, row of arms[0], row of arms[1])`` for each dataset and seed that has both arms."""
+    """``(dataset, seed, row of arms[0], row of arms[1], winner)`` for each dataset and seed that has both
+    arms; ``winner`` is the arm whose inner-holdout score is better beyond noise, or "tie"."""
     for name, seed in sorted({(r["dataset"], r["seed"]) for r in rows}):
         found = {r["arm"]: r for r in rows if (r["dataset"], r["seed"]) == (name, seed)}
         if all(a in found for a in arms):
-            yield name, seed, found[arms[0]], found[arms[1]]
+            off, on = found[arms[0]], found[arms[1]]
+            verdict = better(off["holdout"], on["holdout"], off["greater_is_better"])
+            yield name, seed, off, on, {"a": arms[0], "b": arms[1], "tie": "tie"}[verdict]
 
 
 def better(a: float, b: float, greater_is_better: bool) -> str:

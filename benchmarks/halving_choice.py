@@ -57,9 +57,7 @@ def report(path: Path) -> None:
     print(f"{'dataset':16} {'seed':>4} {'metric':8} {'holdout off':>12} {'holdout on':>12} {'trials off/on':>14}"
           f" {'pruned on rows':>15}  better  (ties: 0.002 AUC, 1 % RMSE)")
     tally = {"folds_only": 0, "row_rungs": 0, "tie": 0}
-    for name, seed, off, on in choice_runner.arm_pairs(rows, ARMS):
-        verdict = {"a": "folds_only", "b": "row_rungs", "tie": "tie"}[
-            choice_runner.better(off["holdout"], on["holdout"], off["greater_is_better"])]
+    for name, seed, off, on, verdict in choice_runner.arm_pairs(rows, ARMS):
         tally[verdict] += 1
         print(f"{name:16} {seed:4d} {off['metric']:8} {off['holdout']:12.5g} {on['holdout']:12.5g}"
               f" {off['trials']:>6} / {on['trials']:<6} {on['pruned_on_rows']:15d}  {verdict}")
