@@ -21,8 +21,10 @@ def test_50k_rows_with_knn_and_mlp_returns_within_budget(out_dir):
     df["y"] = df["x0"] * 2 - df["x1"] + np.sin(3 * df["x2"]) + (df["city"] < "c2").astype(float) + rng.normal(size=n)
     budget = 20.0
     t0 = time.monotonic()
+    # portfolio order (registry order) runs the cheap strong defaults first, then kNN and MLP. No random
+    # forest here: its default point (about 9 s on this table) could take the whole budget before them.
     res = automl.fit(df, "y", time_budget=budget, output_dir=out_dir,
-                     include=["knn", "mlp", "random_forest", "hist_gradient_boosting", "linear"])
+                     include=["knn", "mlp", "hist_gradient_boosting", "linear"])
     wall = time.monotonic() - t0
     # generous: the engine's promise is budget x 1.1 + 2 s; a shared CI machine gets slack on top
     assert wall < budget * 1.5 + 10, f"fit took {wall:.1f} s for a {budget:g} s budget"
