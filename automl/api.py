@@ -14,7 +14,7 @@ from automl.result import SearchResult
 logger = logging.getLogger("automl")
 
 
-def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_trials: int | None = None,
+def fit(data: Any, target: Hashable | None = None, *, time_budget: float | None = None, n_trials: int | None = None,
         task: str | None = None, metric: str | None = None, include: list[str] | None = None,
         search_space: str | os.PathLike | dict | None = None, cv: int | float | str = "auto",
         output_dir: str | os.PathLike = "results", resume: str | os.PathLike | None = None, seed: int = 0,
@@ -26,18 +26,21 @@ def fit(data: Any, target: Hashable, *, time_budget: float | None = None, n_tria
 
     Args:
         data: a DataFrame, a CSV/Parquet path, or a SQL query (with ``con``).
-        target: the target column's name, exactly as in the table.
+        target: the target column's name, exactly as in the table. None: cluster the rows
+            (every column is a feature; ``predict`` gives each row a cluster number).
         time_budget: wall-clock seconds for the whole call (refit included); 60 when neither
             it nor ``n_trials`` is given. ``fit`` returns within budget x 1.1 + 2 s.
         n_trials: stop after this many trials (in this call, when resuming).
-        task: "binary", "multiclass" or "regression"; inferred from the target when None.
+        task: "binary", "multiclass" or "regression"; inferred from the target when None
+            ("clustering" without a target).
         metric: accuracy, balanced_accuracy, f1, log_loss, roc_auc, rmse, mae or r2; default
-            roc_auc (binary), log_loss (multiclass), rmse (regression).
+            roc_auc (binary), log_loss (multiclass), rmse (regression). Clustering: silhouette
+            (default), calinski_harabasz or davies_bouldin, computed on the rows themselves.
         include: family names to search (default: every family that fits the task, except opt-in
             ones such as ``"catboost"``); ``"default"`` stands for that set: ``["default", "catboost"]``.
         search_space: YAML path (or dict) mapping family names to spaces that replace the built-in ones.
         cv: folds (int >= 2), a holdout share (float in (0, 1)), "holdout", or "auto"
-            (5 folds up to 10k rows, 3 up to 100k, a 20% holdout above).
+            (5 folds up to 10k rows, 3 up to 100k, a 20% holdout above). Not for clustering.
         output_dir: parent folder of the run folder this call creates.
         resume: a run folder to continue (same data): finished trials are kept.
         seed: seeds folds, sampler and models.

@@ -12,6 +12,7 @@ from automl.data.profile import DataProfile
 from automl.families.base import FitContext, ModelFamily
 from automl.preprocess import Encoder, TableCleaner
 from automl.preprocess.encode import native_categorical_count
+from automl.task import CLASSIFICATION
 
 
 class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
@@ -67,7 +68,7 @@ def trained_balanced(estimator: Any) -> bool:
 
 def fit_context(family: ModelFamily, profile: DataProfile, task: str, n_rows: int, n_classes: int,
                 n_jobs: int, seed: int) -> FitContext:
-    levels = _levels(profile)
+    levels = category_levels(profile)
     return FitContext(task=task, n_rows=n_rows, n_classes=n_classes,
                       n_native_categorical=native_categorical_count(levels, family.prep), n_jobs=n_jobs, seed=seed)
 
@@ -77,9 +78,9 @@ def build_model(family: ModelFamily, params: dict, profile: DataProfile, ctx: Fi
     """Encoder + model (input: TableCleaner output). Classifiers are wrapped to encode labels
     (and, with ``prior_correction``, to undo balanced class weights in log-loss models' probabilities)."""
     model = family.make(dict(params), ctx)
-    if ctx.task != "regression":
+    if ctx.task in CLASSIFICATION:
         model = EncodedLabelClassifier(model, prior_correction=prior_correction and family.log_loss_fit)
-    encoder = Encoder(levels=_levels(profile), opts=family.prep, task=ctx.task, random_state=ctx.seed)
+    encoder = Encoder(levels=category_levels(profile), opts=family.prep, task=ctx.task, random_state=ctx.seed)
     return Pipeline([("encode", encoder), ("model", model)])
 
 
@@ -90,5 +91,6 @@ def build_pipeline(family: ModelFamily, params: dict, profile: DataProfile, ctx:
     return Pipeline([("clean", TableCleaner(profile))] + inner.steps)
 
 
-def _levels(profile: DataProfile) -> dict[str, int]:
+def category_levels(profile: DataProfile) -> dict[str, int]:
+    """Levels per categorical column, by the names TableCleaner gives them (cat0, cat1, ...)."""
     return {f"cat{i}": n for i, n in enumerate(profile.categorical.values())}

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from automl.errors import ConfigError, NotATableError
+from automl.task import CLASSIFICATION
 
 MODEL_FILE, META_FILE, BOARD_FILE = "model.joblib", "model.json", "leaderboard.csv"
 
@@ -47,16 +48,16 @@ class SearchResult:
 
     @property
     def classes_(self) -> np.ndarray | None:
-        return getattr(self.pipeline_, "classes_", None) if self.task != "regression" else None
+        return getattr(self.pipeline_, "classes_", None) if self.task in CLASSIFICATION else None
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
-        """Predictions for raw rows (original labels for classification)."""
+        """Predictions for raw rows (original labels for classification, cluster numbers 0..k-1 for clustering)."""
         return self.pipeline_.predict(_as_frame(X))
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Class probabilities, columns in ``classes_`` order."""
-        if self.task == "regression":
-            raise ConfigError("predict_proba() is for classification; this model is a regression. Use predict().")
+        if self.task not in CLASSIFICATION:
+            raise ConfigError(f"predict_proba() is for classification; this is a {self.task} model. Use predict().")
         return self.pipeline_.predict_proba(_as_frame(X))
 
     def __repr__(self) -> str:

@@ -10,7 +10,9 @@ import pandas as pd
 from automl.errors import ConfigError, TargetError
 
 BINARY, MULTICLASS, REGRESSION = "binary", "multiclass", "regression"
-TASKS = (BINARY, MULTICLASS, REGRESSION)
+CLUSTERING = "clustering"  # no target: group the rows (see evaluation/clustering.py)
+TASKS = (BINARY, MULTICLASS, REGRESSION)  # the tasks with a target
+ALL_TASKS = TASKS + (CLUSTERING,)
 CLASSIFICATION = frozenset({BINARY, MULTICLASS})
 
 # An integer-valued target is read as classes when it has few distinct values, both
@@ -30,16 +32,23 @@ class TaskInfo:
         return self.kind in CLASSIFICATION
 
 
-def infer_task(y: pd.Series, task: str | None = None) -> TaskInfo:
-    """Return the task for target ``y`` (missing values already dropped).
+def infer_task(y: pd.Series | None, task: str | None = None) -> TaskInfo:
+    """Return the task for target ``y`` (missing values already dropped; None: no target, clustering).
 
     ``task`` overrides the inference but is still checked against the target.
     """
+    if task is not None and task not in ALL_TASKS:
+        raise ConfigError(f"task={task!r} is not a known task; use one of {list(ALL_TASKS)} (or leave it out to infer it).")
+    if y is None:
+        if task not in (None, CLUSTERING):
+            raise ConfigError(f"task={task!r} needs a target column; pass target=, or leave task out to cluster the rows.")
+        return TaskInfo(CLUSTERING, "no target column was given")
+    if task == CLUSTERING:
+        raise ConfigError(f"task='clustering' takes no target; pass target=None to cluster the rows, or leave task out"
+                          f" to predict {y.name!r}.")
     name = y.name
     n_unique = int(y.nunique())
     if task is not None:
-        if task not in TASKS:
-            raise ConfigError(f"task={task!r} is not a known task; use one of {list(TASKS)} (or leave it out to infer it).")
         return _checked_override(y, task, n_unique)
     if n_unique < 2:
         raise TargetError(

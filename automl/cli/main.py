@@ -10,7 +10,8 @@ import argparse
 import sys
 
 EXAMPLES = {
-    "search": "example:\n  automl search data.csv --target price --time-budget 120",
+    "search": "examples:\n  automl search data.csv --target price --time-budget 120\n"
+              "  automl search customers.csv --time-budget 60      # no target: cluster the rows",
     "predict": "example:\n  automl predict results/20261128-101500-ab12cd new_rows.csv -o predictions.csv --id id",
     "leaderboard": "example:\n  automl leaderboard results/20261128-101500-ab12cd --top 10",
     "info": "example:\n  automl info results/20261128-101500-ab12cd",
@@ -26,9 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help="search models for a table and save the best", epilog=EXAMPLES["search"], formatter_class=fmt)
     s.add_argument("data", help="CSV or Parquet file, or - for CSV on stdin")
-    s.add_argument("--target", required=True, help="the target column")
-    s.add_argument("--task", choices=["binary", "multiclass", "regression"], help="default: inferred from the target")
-    s.add_argument("--metric", help="accuracy, balanced_accuracy, f1, log_loss, roc_auc, rmse, mae or r2")
+    s.add_argument("--target", help="the target column (leave it out to cluster the rows)")
+    s.add_argument("--task", choices=["binary", "multiclass", "regression", "clustering"],
+                   help="default: inferred from the target (clustering without one)")
+    s.add_argument("--metric", help="accuracy, balanced_accuracy, f1, log_loss, roc_auc, rmse, mae or r2;"
+                                    " clustering: silhouette, calinski_harabasz or davies_bouldin")
     s.add_argument("--time-budget", type=float, metavar="S", help="seconds for the whole search (default 60 unless --trials)")
     s.add_argument("--trials", type=int, metavar="N", help="stop after N trials")
     s.add_argument("--include", metavar="FAM,FAM", help="families to search, comma-separated ('default' stands for the default set: default,catboost)")

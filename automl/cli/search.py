@@ -70,7 +70,8 @@ def _summary(res, out, live: bool, view) -> None:
     from automl.cli.render import leaderboard_table
 
     out.print(leaderboard_table(res.leaderboard.head(20), res.metric, title="leaderboard (top 20)"))
-    out.print(f"best: trial {res.best_trial} {res.best_params['family']}  CV {res.metric} = {res.best_score:.6g}"
+    score = res.metric if res.task == "clustering" else f"CV {res.metric}"  # a clustering is scored on every row
+    out.print(f"best: trial {res.best_trial} {res.best_params['family']}  {score} = {res.best_score:.6g}"
               f" ({'higher' if res.greater_is_better else 'lower'} is better); final fit: {res.final_fit}")
     out.print(f"run folder: {res.run_dir}")
     out.print(f"model: {res.run_dir / 'model'}   leaderboard: {res.run_dir / 'leaderboard.csv'}")

@@ -10,8 +10,9 @@ import pandas as pd
 from automl.errors import EmptyDataError, TargetError, TargetNotFoundError, did_you_mean, DataError
 
 
-def split_target(df: pd.DataFrame, target: Hashable) -> tuple[pd.DataFrame, pd.Series]:
-    """Return (features, target) with rows whose target is missing dropped.
+def split_target(df: pd.DataFrame, target: Hashable | None) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Return (features, target) with rows whose target is missing dropped; ``target=None``
+    (clustering) gives (every column, None).
 
     Raises clear errors for an empty table, an unknown or all-missing target, and
     a table with no feature columns.
@@ -21,6 +22,10 @@ def split_target(df: pd.DataFrame, target: Hashable) -> tuple[pd.DataFrame, pd.S
     if df.columns.has_duplicates:
         dups = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
         raise DataError(f"The table has duplicate column names: {dups}. Rename them so every column is unique.")
+    if target is None:
+        if len(df) < 10:
+            raise EmptyDataError(f"The table has only {len(df)} rows; clustering needs at least 10.")
+        return df.reset_index(drop=True), None
     if target not in df.columns:
         raise TargetNotFoundError(
             f"Target column {target!r} is not in the table.{did_you_mean(target, df.columns)}"
@@ -60,7 +65,8 @@ def data_fingerprint(X, y) -> str:
     """A hash of the training rows, to check that resume= gets the same data."""
     h = hashlib.sha256()
     h.update(pd.util.hash_pandas_object(X, index=False).to_numpy().tobytes())
-    h.update(pd.util.hash_pandas_object(y, index=False).to_numpy().tobytes())
+    if y is not None:
+        h.update(pd.util.hash_pandas_object(y, index=False).to_numpy().tobytes())
     h.update(repr([str(c) for c in X.columns]).encode())
     return h.hexdigest()[:16]
 

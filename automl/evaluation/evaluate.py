@@ -4,6 +4,7 @@ It never touches Optuna or the run folder. A ``report(step, value) -> bool`` cal
 receives a score after each step and answers whether to prune. On large data a trial first
 fits on growing row fractions of fold 0's training rows (``TrialSpec.rungs``: successive
 halving over rows), one step each; then each fold is a step, reporting the running mean.
+Clustering trials have no folds (evaluation/clustering.py).
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ import numpy as np
 import pandas as pd
 
 from automl.data.profile import DataProfile
+from automl.evaluation.clustering import evaluate_clustering
 from automl.evaluation.metrics import Metric
 from automl.evaluation.splits import fold_indices, n_folds
 from automl.families.base import ModelFamily
 from automl.pipeline import build_model, fit_context
+from automl.task import CLUSTERING
 
 COMPLETE, PRUNED, FAILED, TIMEOUT = "complete", "pruned", "failed", "timeout"
 
@@ -35,7 +38,7 @@ class EvalData:
     """What a worker needs to evaluate trials; sent to it once per search."""
 
     X: pd.DataFrame  # TableCleaner output for every training row
-    y: np.ndarray  # class codes 0..K-1, or float targets
+    y: np.ndarray | None  # class codes 0..K-1, or float targets; None for clustering
     fold_id: np.ndarray
     task: str
     n_classes: int
@@ -43,6 +46,7 @@ class EvalData:
     metric: Metric
     X_raw: pd.DataFrame | None = None  # raw rows and labels, for the final refit
     y_raw: pd.Series | None = None
+    scoring: Any = None  # clustering: the ScoringSample every trial is scored on (evaluation/clustering.py)
 
 
 @dataclass
@@ -100,6 +104,8 @@ def evaluate(data: EvalData, spec: TrialSpec, report: Callable[[int, float], boo
 
 
 def _run_folds(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> None:
+    if data.task == CLUSTERING:  # no folds: fit on every row, score the clusters
+        return evaluate_clustering(data, spec, res)
     if _run_rungs(data, spec, res, report):
         return
     k = n_folds(data.fold_id)

@@ -2,6 +2,8 @@
 
 Classification predictions are always a probability matrix (n_rows, n_classes) over the
 encoded classes 0..K-1; label metrics use its argmax. Regression predictions are a vector.
+Clustering metrics have no truth to compare with: they score cluster labels against the rows'
+features, ``metric(X, labels)`` (see evaluation/clustering.py for the feature space).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from automl.errors import ConfigError, did_you_mean
-from automl.task import BINARY, MULTICLASS, REGRESSION
+from automl.task import BINARY, CLUSTERING, MULTICLASS, REGRESSION
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,26 @@ def _r2(y, pred):
     return r2_score(y, pred)
 
 
+def _silhouette(X, labels):
+    from sklearn.metrics import silhouette_score
+
+    return silhouette_score(X, labels)
+
+
+def _calinski_harabasz(X, labels):
+    from sklearn.metrics import calinski_harabasz_score
+
+    return calinski_harabasz_score(X, labels)
+
+
+def _davies_bouldin(X, labels):
+    from sklearn.metrics import davies_bouldin_score
+
+    return davies_bouldin_score(X, labels)
+
+
 _CLS = frozenset({BINARY, MULTICLASS})
+_CLU = frozenset({CLUSTERING})
 METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
@@ -93,9 +114,12 @@ METRICS: dict[str, Metric] = {
         Metric("rmse", False, frozenset({REGRESSION}), _rmse),
         Metric("mae", False, frozenset({REGRESSION}), _mae),
         Metric("r2", True, frozenset({REGRESSION}), _r2),
+        Metric("silhouette", True, _CLU, _silhouette),
+        Metric("calinski_harabasz", True, _CLU, _calinski_harabasz),
+        Metric("davies_bouldin", False, _CLU, _davies_bouldin),
     )
 }
-DEFAULT_METRIC = {BINARY: "roc_auc", MULTICLASS: "log_loss", REGRESSION: "rmse"}
+DEFAULT_METRIC = {BINARY: "roc_auc", MULTICLASS: "log_loss", REGRESSION: "rmse", CLUSTERING: "silhouette"}
 
 
 def get_metric(name: str | None, task: str) -> Metric:

@@ -10,12 +10,13 @@ from automl.errors import ConfigError, did_you_mean
 from automl.families.base import ModelFamily
 from automl.families.bayes import NAIVE_BAYES
 from automl.families.boosting import CATBOOST, HIST_GRADIENT_BOOSTING, LIGHTGBM, XGBOOST
+from automl.families.clustering import AGGLOMERATIVE, BIRCH, GAUSSIAN_MIXTURE, KMEANS
 from automl.families.linear import LINEAR
 from automl.families.neighbors import KNN
 from automl.families.neural import MLP
 from automl.families.trees import DECISION_TREE, EXTRA_TREES, RANDOM_FOREST
 from automl.preprocess.encode import PrepOptions
-from automl.task import TASKS
+from automl.task import ALL_TASKS, TASKS
 
 _FAMILIES: dict[str, ModelFamily] = {
     f.name: f
@@ -31,6 +32,10 @@ _FAMILIES: dict[str, ModelFamily] = {
         MLP,
         DECISION_TREE,
         NAIVE_BAYES,
+        KMEANS,
+        GAUSSIAN_MIXTURE,
+        BIRCH,
+        AGGLOMERATIVE,
     )
 }
 BUILTIN = tuple(_FAMILIES)
@@ -94,7 +99,8 @@ def register_family(
         make: ``make(params, ctx) -> estimator``; ``ctx`` is an ``automl.FitContext``. It must be
             a module-level function (it is pickled to the worker process).
         space: the search space, a YAML path or the same structure as a dict (see search_spaces/).
-        tasks: the tasks it supports (``"binary"``, ``"multiclass"``, ``"regression"``).
+        tasks: the tasks it supports (``"binary"``, ``"multiclass"``, ``"regression"``; or
+            ``"clustering"``, for an estimator with ``fit_predict`` and ``predict``).
         prep: what preprocessing it needs (``automl.PrepOptions``).
         derived_params: space keys that ``make`` translates instead of passing on.
         log_loss_fit: the classifier minimises (weighted) log loss, as logistic regression and
@@ -105,9 +111,9 @@ def register_family(
     from automl.spaces import load_space
 
     tasks = frozenset(tasks)
-    bad = sorted(tasks - set(TASKS))
+    bad = sorted(tasks - set(ALL_TASKS))
     if bad:
-        raise ConfigError(f"register_family({name!r}): unknown tasks {bad}; use some of {list(TASKS)}.")
+        raise ConfigError(f"register_family({name!r}): unknown tasks {bad}; use some of {list(ALL_TASKS)}.")
     if name in _FAMILIES and not replace:
         raise ConfigError(f"A family named {name!r} is already registered; pass replace=True to replace it.")
     family = ModelFamily(name=name, tasks=tasks, make=make, prep=prep, derived_params=frozenset(derived_params),

@@ -12,6 +12,8 @@ from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler, TargetEncoder
 
+from automl.task import CLUSTERING
+
 
 # A one-hot level or a missing-value indicator needs this many training rows. One learned from a
 # row or two fits those rows alone, and cross-validation cannot see it: the row is either in the
@@ -72,6 +74,9 @@ class Encoder(TransformerMixin, BaseEstimator):
         native = [c for c in cats if o.native_categorical and levels.get(c, 0) <= o.max_native]
         onehot = [c for c in cats if c not in native and levels.get(c, 0) <= o.max_onehot]
         target = [c for c in cats if c not in native and c not in onehot]
+        clustering = self.task == CLUSTERING
+        if clustering:  # no target to encode with: one-hot of the most frequent levels, the rest as one
+            onehot, target = onehot + target, []
         parts = []
         if native:
             enc = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan)
@@ -87,7 +92,7 @@ class Encoder(TransformerMixin, BaseEstimator):
             parts.append(("missing", make_pipeline(*steps), flagged))
         if onehot:
             ohe = OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=MIN_COUNT, sparse_output=False,
-                                dtype="float64")
+                                dtype="float64", max_categories=o.max_onehot + 1 if clustering else None)
             parts.append(("onehot", ohe, onehot))
         if target:
             target_type = "continuous" if self.task == "regression" else self.task

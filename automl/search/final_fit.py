@@ -66,8 +66,8 @@ class FinalFit:
 
 
 def choose_mode(requested: str, n_folds: int) -> str:
-    """``requested``, except that a holdout split (one fold model) is always refit."""
+    """``requested``, except that a holdout split (one fold model) or a clustering (none) is always refit."""
     if requested == BAG and n_folds < 2:
-        logger.info("Final fit: refit (a holdout split has one fold model, no bag).")
+        logger.info("Final fit: refit (a bag needs k fold models; a holdout split has one, a clustering none).")
         return REFIT
     return requested

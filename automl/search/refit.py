@@ -8,16 +8,17 @@ import warnings
 from automl.evaluation.evaluate import EvalData, TrialSpec, one_line_error
 from automl.evaluation.splits import fold_indices
 from automl.pipeline import build_pipeline, fit_context
+from automl.task import CLASSIFICATION
 
 
 def refit(data: EvalData, spec: TrialSpec):
     """Return the fitted raw-rows Pipeline, or an error string (never raises)."""
     try:
-        X, y = data.X_raw, data.y_raw.to_numpy() if data.task != "regression" else data.y
+        X, y = data.X_raw, data.y_raw.to_numpy() if data.task in CLASSIFICATION else data.y  # None: clustering
         if spec.fold is not None:  # the same rows, seed and params as the trial's model for this fold
             rows = fold_indices(data.fold_id, spec.fold)[0]
             X, y = X.iloc[rows], y[rows]
-        ctx = fit_context(spec.family, data.profile, data.task, len(y), data.n_classes, spec.n_jobs, spec.seed)
+        ctx = fit_context(spec.family, data.profile, data.task, len(X), data.n_classes, spec.n_jobs, spec.seed)
         pipe = build_pipeline(spec.family, spec.params, data.profile, ctx, not data.metric.balanced_labels)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -17,6 +17,7 @@ from automl.data.checks import data_fingerprint, split_target
 from automl.data.intake import read_table
 from automl.data.profile import DataProfile, profile_columns
 from automl.errors import ConfigError, EmptyDataError, SearchError, TargetError
+from automl.evaluation.clustering import scoring_sample
 from automl.evaluation.evaluate import FAILED, EvalData
 from automl.evaluation.metrics import Metric, get_metric
 from automl.evaluation.splits import fold_indices, make_folds, n_folds, resolve_cv
@@ -30,7 +31,7 @@ from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble, describe
 from automl.search.final_fit import BAG, REFIT, FinalFit, choose_mode
 from automl.search.sampling import fixed_params, halving_rungs, make_pruner, make_sampler
 from automl.spaces import load_space, read_yaml
-from automl.task import REGRESSION, infer_task
+from automl.task import CLUSTERING, REGRESSION, infer_task
 
 logger = logging.getLogger("automl")
 STUDY_NAME = "automl"
@@ -40,13 +41,13 @@ LATE_REFIT_FACTOR = 3.0  # a last refit past the budget may take this many times
 @dataclass
 class Prepared:
     X: pd.DataFrame
-    y: pd.Series
+    y: pd.Series | None  # None: clustering
     task: str
     metric: Metric
     profile: DataProfile
     classes: np.ndarray | None
-    y_fit: np.ndarray  # class codes or float targets
-    fold_id: np.ndarray
+    y_fit: np.ndarray | None  # class codes or float targets
+    fold_id: np.ndarray  # all -1 for clustering: no folds, every trial fits every row
     store: RunStore
     run_info: dict
 
@@ -60,13 +61,14 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     spaces = _spaces(families, prep.task, cfg.search_space)
     Xc = TableCleaner(prep.profile).fit(prep.X).transform(prep.X)
     eval_data = EvalData(Xc, prep.y_fit, prep.fold_id, prep.task, len(prep.classes) if prep.classes is not None else 0,
-                         prep.profile, prep.metric, X_raw=prep.X, y_raw=prep.y)
+                         prep.profile, prep.metric, X_raw=prep.X, y_raw=prep.y,
+                         scoring=scoring_sample(Xc, prep.profile, cfg.seed) if prep.task == CLUSTERING else None)
     backend = backend or _default_backend(cfg)
     try:
         backend.start(eval_data, cfg.threads)
         study, records = _open_study(prep, cfg, families, spaces)
         driver = SearchDriver(study=study, spaces=spaces, families=families, metric=prep.metric, budget=budget,
-                              store=prep.store, records=records, n_rows=len(prep.y),
+                              store=prep.store, records=records, n_rows=len(prep.X),
                               n_train_rows=len(fold_indices(prep.fold_id, 0)[0]), n_folds=n_folds(prep.fold_id),
                               seed=cfg.seed, n_jobs=cfg.threads, rungs=_rungs(prep, cfg), on_trial=cfg.on_trial,
                               stop=cfg.stop)
@@ -76,7 +78,7 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
             driver.flush()
         final, pipeline, record = _fit_best(backend, driver, budget, cfg.final_fit, prep)
         ensemble, model = None, None
-        if cfg.ensemble:
+        if cfg.ensemble and prep.task != CLUSTERING:  # cluster numbers of different models do not average
             ensemble, model = build_ensemble(final, driver, budget, prep.y_fit, prep.fold_id, pipeline, record)
     finally:
         backend.close()
@@ -105,16 +107,15 @@ def _new_run(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
     families_for(info.kind, cfg.include)  # fail on bad names before creating a run folder
     profile = _profile(X)
     classes, y_fit = _encode_target(y, info.kind)
-    cv = resolve_cv(cfg.cv, len(y))
-    fold_id = make_folds(y_fit, info.kind != REGRESSION, cv, cfg.seed)
+    cv, fold_id = _folds(y_fit, info.kind, cfg, len(X))
     store = RunStore.create(cfg.output_dir)
     store.save_folds(fold_id)
     run_info = {
-        "target": target if isinstance(target, (str, int, float)) else str(target), "task": info.kind,
+        "target": target if target is None or isinstance(target, (str, int, float)) else str(target), "task": info.kind,
         "task_reason": info.reason, "metric": metric.name, "greater_is_better": metric.greater_is_better,
         "include": cfg.include, "cv": cv, "seed": cfg.seed, "data_fingerprint": fingerprint,
-        "rungs": _initial_rungs(fold_id, cfg.pruner),
-        "n_rows": len(y), "classes": None if classes is None else [_plain(c) for c in classes],
+        "rungs": _initial_rungs(fold_id, cfg.pruner) if info.kind != CLUSTERING else [],
+        "n_rows": len(X), "classes": None if classes is None else [_plain(c) for c in classes],
         "schema": profile.to_json(), "limits": cfg.limits(), "versions": {**versions(), "python": platform.python_version()},
         "search_space": cfg.search_space if isinstance(cfg.search_space, (dict, type(None))) else str(cfg.search_space),
     }
@@ -139,6 +140,18 @@ def _resume(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
     return Prepared(X, y, info["task"], metric, _profile(X), classes, y_fit, store.load_folds(), store, info)
 
 
+def _folds(y_fit: np.ndarray | None, task: str, cfg: SearchConfig, n_rows: int) -> tuple[int | float | None, np.ndarray]:
+    """``cv`` resolved, and each row's validation fold. Clustering has no folds (no target to
+    validate against): every row's fold is -1 and each trial fits them all."""
+    if task == CLUSTERING:
+        if cfg.cv != "auto":
+            raise ConfigError(f"cv={cfg.cv!r} does not apply to clustering: each trial fits every row and is scored"
+                              " on how well its clusters separate them. Leave cv out.")
+        return None, np.full(n_rows, -1, dtype=np.int16)
+    cv = resolve_cv(cfg.cv, n_rows)
+    return cv, make_folds(y_fit, task != REGRESSION, cv, cfg.seed)
+
+
 def _profile(X: pd.DataFrame) -> DataProfile:
     profile = profile_columns(X)
     if not profile.used:
@@ -147,7 +160,9 @@ def _profile(X: pd.DataFrame) -> DataProfile:
     return profile
 
 
-def _encode_target(y: pd.Series, task: str) -> tuple[np.ndarray | None, np.ndarray]:
+def _encode_target(y: pd.Series | None, task: str) -> tuple[np.ndarray | None, np.ndarray | None]:
+    if task == CLUSTERING:
+        return None, None
     if task == REGRESSION:
         try:
             return None, y.to_numpy(dtype="float64")

@@ -8,6 +8,7 @@ import pytest
 from sklearn.base import clone
 
 from automl.data.profile import profile_columns
+from automl.evaluation.clustering import scoring_sample
 from automl.evaluation.evaluate import COMPLETE, EvalData, TrialSpec, evaluate
 from automl.evaluation.metrics import get_metric
 from automl.evaluation.splits import make_folds
@@ -15,7 +16,7 @@ from automl.families.registry import BUILTIN, all_families
 from automl.pipeline import build_model, fit_context
 from automl.preprocess import TableCleaner
 from automl.spaces import default_dir, load_space
-from automl.task import REGRESSION
+from automl.task import CLASSIFICATION, CLUSTERING, REGRESSION
 
 CASES = [(name, task) for name, fam in all_families().items() if name in BUILTIN for task in sorted(fam.tasks)]
 IDS = [f"{name}-{task}" for name, task in CASES]
@@ -40,6 +41,9 @@ def _data(task: str) -> EvalData:
     X, y = _frame(task)
     profile = profile_columns(X)
     Xc = TableCleaner(profile).fit(X).transform(X)
+    if task == CLUSTERING:
+        return EvalData(Xc, None, np.full(len(X), -1), task, 0, profile, get_metric(None, task),
+                        scoring=scoring_sample(Xc, profile, 0))
     n_classes = 0 if task == REGRESSION else len(np.unique(y))
     folds = make_folds(y, task != REGRESSION, 2, 0)
     return EvalData(Xc, y, folds, task, n_classes, profile, get_metric(None, task))
@@ -86,6 +90,9 @@ def test_fits_and_predicts_at_default_and_range_ends(name, task):
         res = evaluate(data, TrialSpec(0, family, params, n_jobs=1))
         assert res.status == COMPLETE, f"{name} {params}: {res.error}"
         assert np.isfinite(res.score)
+        if task == CLUSTERING:
+            assert -1 <= res.score <= 1 and res.oof is None  # a silhouette; nothing to ensemble
+            continue
         assert res.oof.shape == ((len(data.y),) if task == REGRESSION else (len(data.y), data.n_classes))
         if task != REGRESSION:
             assert np.allclose(res.oof.sum(axis=1), 1, atol=1e-4)
@@ -95,14 +102,19 @@ def test_fits_and_predicts_at_default_and_range_ends(name, task):
 def test_pipeline_clones_and_needs_are_met(name, task):
     family = all_families()[name]
     data = _data(task)
-    ctx = fit_context(family, data.profile, task, len(data.y), data.n_classes, 1, 0)
+    ctx = fit_context(family, data.profile, task, len(data.X), data.n_classes, 1, 0)
     model = build_model(family, load_space(family, task).default, data.profile, ctx)
     clone(model)  # __init__ only stores its arguments
     model.fit(data.X, data.y)
+    if task == CLUSTERING:  # labels new rows with cluster numbers 0..k-1 (the exported pipeline must)
+        default = load_space(family, task).default
+        k = default.get("n_clusters", default.get("n_components"))
+        labels = model.predict(data.X.iloc[:7])
+        assert labels.shape == (7,) and set(labels) <= set(range(k))
     encoded = model.named_steps["encode"].transform(data.X)
     if family.prep.impute:
         assert not np.isnan(encoded).any(), f"{name} asked for imputation but got NaN"
-    if task != REGRESSION:
+    if task in CLASSIFICATION:
         assert model.predict_proba(data.X).shape == (len(data.y), data.n_classes)
 
 

@@ -112,7 +112,7 @@ def test_stdin_csv(csv, tmp_path):
     (["search", "{csv}", "--target", "target", "--time-budget", "-5"], 1, "--time-budget"),
     (["search", "{csv}", "--target", "target", "--workers", "0"], 1, "workers=0"),
     (["search", "{csv}", "--target", "target", "--final-fit", "bagging"], 2, "invalid choice"),
-    (["search", "{csv}"], 2, "--target"),
+    (["search", "{csv}", "--target", "target", "--task", "clustering"], 1, "takes no target"),
     (["leaderboard", "/nonexistent"], 1, "not a run folder"),
     (["frobnicate"], 2, "invalid choice"),
 ])
@@ -128,7 +128,7 @@ def test_bad_arguments(csv, tmp_path, args, code, needle):
 def test_help_has_examples():
     for cmd in ("search", "predict", "leaderboard", "info"):
         proc = run(cmd, "--help")
-        assert proc.returncode == 0 and "example:" in proc.stdout
+        assert proc.returncode == 0 and re.search(r"examples?:\n  automl " + cmd, proc.stdout)
 
 
 def test_ctrl_c_saves_and_resume_continues(csv, tmp_path):
@@ -203,3 +203,20 @@ def test_final_fit_flag(csv, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "final fit: bag" in " ".join(proc.stdout.split())  # rich wraps at 80 columns when piped
     assert json.loads((next(out.iterdir()) / "run.json").read_text())["final_fit"] == "bag"
+
+
+def test_search_without_target_clusters_the_rows(csv, tmp_path):
+    features = tmp_path / "measurements.csv"
+    pd.read_csv(csv).drop(columns=["target"]).to_csv(features, index=False)
+    out = tmp_path / "runs"
+    proc = run("search", features, "--trials", 6, "--output", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "silhouette" in proc.stdout and "CV silhouette" not in proc.stdout  # no folds in a clustering
+    run_dir = next(out.iterdir())
+    pred = run("predict", run_dir, features)
+    assert pred.returncode == 0, pred.stderr
+    labels = pd.read_csv(io.StringIO(pred.stdout))["prediction"]
+    assert len(labels) == 178 and labels.dtype.kind == "i" and labels.nunique() >= 2
+    proba = run("predict", run_dir, features, "--proba")
+    assert proba.returncode == 1 and "Use predict()" in proba.stderr and "Traceback" not in proba.stderr
+    assert "clustering" in run("info", run_dir).stdout

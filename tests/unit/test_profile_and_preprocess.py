@@ -87,6 +87,16 @@ def test_high_cardinality_is_target_encoded_not_one_hot():
     assert native_categorical_count(levels, PrepOptions(impute=False, native_categorical=True)) == 0
 
 
+def test_clustering_one_hot_encodes_the_most_frequent_levels_without_a_target():
+    """No target to encode a 5,000-level column with: its 10 most frequent levels one-hot, the rest as one."""
+    X = pd.DataFrame({"city": [f"c{i}" for i in rng.zipf(1.5, 20000) % 5000], "x": rng.normal(size=20000)})
+    p = profile_columns(X)
+    clean = TableCleaner(p).fit(X).transform(X)
+    out = Encoder(levels={"cat0": p.categorical["city"]}, opts=PrepOptions(scale=True), task="clustering").fit_transform(clean)
+    assert out.shape == (20000, 1 + 11)
+    assert np.allclose(out[:, 1:].sum(axis=1), 1)  # every row in exactly one level column (or "infrequent")
+
+
 def test_native_categoricals_come_first():
     X = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(list("abcdefghijklmnop"), 200)})
     p = profile_columns(X)

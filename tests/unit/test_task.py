@@ -49,3 +49,14 @@ def test_single_value_target_is_an_error():
         infer_task(pd.Series(["same"] * 20, name="label"))
     assert "'label'" in str(err.value)
     assert isinstance(err.value, ValueError)
+
+
+def test_no_target_is_clustering_and_task_must_agree():
+    assert infer_task(None).kind == "clustering"
+    assert infer_task(None, "clustering").kind == "clustering"
+    with pytest.raises(ConfigError, match="task='regression' needs a target column"):
+        infer_task(None, "regression")
+    with pytest.raises(ConfigError, match="task='clustering' takes no target"):
+        infer_task(pd.Series([1.0, 2.0] * 20, name="y"), "clustering")
+    with pytest.raises(ConfigError, match="task='clusters' is not a known task"):
+        infer_task(None, "clusters")

@@ -1,0 +1,63 @@
+"""Evaluate one clustering trial: fit on every row, score its clusters on a fixed sample of rows.
+
+The labels scored are the fitted model's ``predict`` on the rows, which is what the exported
+model answers (agglomerative clustering labels rows by the nearest cluster centroid).
+
+There is no truth to hold out, so a clustering is scored by how well its clusters separate
+the rows (silhouette by default; ``metrics.py``). Every trial is scored in the same space:
+the rows encoded once for the whole search (numbers standardised, categoricals one-hot),
+whatever preprocessing the family itself uses. The sample (at most ``SCORE_ROWS`` rows,
+seeded) keeps the silhouette's pairwise distances affordable on large tables.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from automl.data.profile import DataProfile
+from automl.families.clustering import CLUSTER_PREP
+from automl.pipeline import build_model, category_levels, fit_context
+from automl.preprocess import Encoder
+from automl.task import CLUSTERING
+
+SCORE_ROWS = 5_000
+
+
+@dataclass
+class ScoringSample:
+    """The rows a clustering is scored on, and those rows in the common scoring space."""
+
+    rows: np.ndarray
+    X: np.ndarray
+
+
+def scoring_sample(X: pd.DataFrame, profile: DataProfile, seed: int) -> ScoringSample:
+    """Encode ``X`` (TableCleaner output) for scoring; keep at most SCORE_ROWS rows of it."""
+    rows = np.arange(len(X))
+    if len(X) > SCORE_ROWS:
+        rows = np.sort(np.random.default_rng(seed).choice(len(X), SCORE_ROWS, replace=False))
+    encoder = Encoder(levels=category_levels(profile), opts=CLUSTER_PREP, task=CLUSTERING).fit(X)
+    return ScoringSample(rows, encoder.transform(X.iloc[rows]))
+
+
+def evaluate_clustering(data, spec, res) -> None:
+    """Fit ``spec``'s clusterer on every row of ``data`` (an EvalData) and put its score in ``res``."""
+    ctx = fit_context(spec.family, data.profile, CLUSTERING, len(data.X), 0, spec.n_jobs, spec.seed)
+    model = build_model(spec.family, spec.params, data.profile, ctx)
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter; failures still raise
+        model.fit(data.X)
+        t1 = time.perf_counter()
+        labels = np.asarray(model.predict(data.X))  # what the exported model says of these rows
+    sample = data.scoring
+    found = np.unique(labels[sample.rows])
+    if len(found) < 2:
+        raise ValueError(f"every scored row fell in one cluster ({spec.params}); there is nothing to score")
+    res.score = float(data.metric(sample.X, labels[sample.rows]))
+    res.fit_time_s, res.predict_time_s = t1 - t0, time.perf_counter() - t1
