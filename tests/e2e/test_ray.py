@@ -167,6 +167,16 @@ def test_pruning_with_trials_in_flight(cluster, breast_cancer, out_dir):
     assert any(t.intermediate_values for t in study.trials)  # the reports reached the study
 
 
+def test_clustering_on_the_cluster(cluster, wine, out_dir):
+    """A clustering search (no target) runs on Ray workers as a supervised one does."""
+    X = wine.drop(columns=["target"])
+    res = automl.fit(X, n_trials=12, output_dir=out_dir, backend=automl.RayBackend(workers=2, address=cluster.address))
+    board = res.leaderboard
+    assert res.task == "clustering" and (board["status"] == "complete").sum() >= 4
+    assert len({w.split(":")[0] for w in board["worker"]}) == 2, board["worker"].tolist()  # both nodes ran trials
+    assert len(set(res.predict(X))) >= 2
+
+
 def test_cli_workers_local_ray(tmp_path):
     """`automl search --workers 2` starts its own local Ray, finishes, and leaves a complete run folder."""
     from sklearn.datasets import load_breast_cancer
