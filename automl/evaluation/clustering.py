@@ -1,13 +1,12 @@
 """Evaluate one clustering trial: fit on every row, score its clusters on a fixed sample of rows.
 
-The labels scored are the fitted model's ``predict`` on the rows, which is what the exported
-model answers (agglomerative clustering labels rows by the nearest cluster centroid).
-
 There is no truth to hold out, so a clustering is scored by how well its clusters separate
 the rows (silhouette by default; ``metrics.py``). Every trial is scored in the same space:
 the rows encoded once for the whole search (numbers standardised, categoricals one-hot),
 whatever preprocessing the family itself uses. The sample (at most ``SCORE_ROWS`` rows,
-seeded) keeps the silhouette's pairwise distances affordable on large tables.
+seeded) keeps the silhouette's pairwise distances affordable on large tables. The labels
+scored are the fitted model's ``predict`` on the rows, which is what the exported model
+answers (agglomerative clustering labels rows by the nearest cluster centroid).
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from automl.families.clustering import CLUSTER_PREP
 from automl.pipeline import build_model, category_levels, fit_context
 from automl.preprocess import Encoder
 from automl.task import CLUSTERING
+
+if TYPE_CHECKING:
+    from automl.evaluation.evaluate import EvalData, TrialResult, TrialSpec
 
 SCORE_ROWS = 5_000
 # The smallest share of the rows a cluster may hold. The silhouette rewards splitting off a few
@@ -49,8 +52,8 @@ def scoring_sample(X: pd.DataFrame, profile: DataProfile, seed: int) -> ScoringS
     return ScoringSample(rows, encoder.transform(X.iloc[rows]))
 
 
-def evaluate_clustering(data, spec, res) -> None:
-    """Fit ``spec``'s clusterer on every row of ``data`` (an EvalData) and put its score in ``res``."""
+def evaluate_clustering(data: EvalData, spec: TrialSpec, res: TrialResult) -> None:
+    """Fit ``spec``'s clusterer on every row of ``data`` and put its score and times in ``res``."""
     ctx = fit_context(spec.family, data.profile, CLUSTERING, len(data.X), 0, spec.n_jobs, spec.seed)
     model = build_model(spec.family, spec.params, data.profile, ctx)
     t0 = time.perf_counter()
@@ -61,8 +64,6 @@ def evaluate_clustering(data, spec, res) -> None:
         labels = np.asarray(model.predict(data.X))  # what the exported model says of these rows
     _check_sizes(labels)
     sample = data.scoring
-    if len(np.unique(labels[sample.rows])) < 2:
-        raise ValueError("every scored row fell in one cluster; there is nothing to score")
     res.score = float(data.metric(sample.X, labels[sample.rows]))
     res.fit_time_s, res.predict_time_s = t1 - t0, time.perf_counter() - t1
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from automl.data.profile import DataProfile
-from automl.evaluation.clustering import evaluate_clustering
+from automl.evaluation.clustering import ScoringSample, evaluate_clustering
 from automl.evaluation.metrics import Metric
 from automl.evaluation.splits import fold_indices, n_folds
 from automl.families.base import ModelFamily
@@ -46,7 +46,7 @@ class EvalData:
     metric: Metric
     X_raw: pd.DataFrame | None = None  # raw rows and labels, for the final refit
     y_raw: pd.Series | None = None
-    scoring: Any = None  # clustering: the ScoringSample every trial is scored on (evaluation/clustering.py)
+    scoring: ScoringSample | None = None  # clustering: the rows every trial is scored on (evaluation/clustering.py)
 
 
 @dataclass
