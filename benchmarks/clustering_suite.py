@@ -48,13 +48,11 @@ def by_hand(X, classes, rows):
     from sklearn.metrics import silhouette_score
 
     from automl.data.profile import profile_columns
-    from automl.families.clustering import CLUSTER_PREP
-    from automl.pipeline import category_levels
-    from automl.preprocess import Encoder, TableCleaner
+    from automl.evaluation.clustering import scoring_space
+    from automl.preprocess import TableCleaner
 
     profile = profile_columns(X)
-    Xc = TableCleaner(profile).fit(X).transform(X)
-    Z = Encoder(levels=category_levels(profile), opts=CLUSTER_PREP, task="clustering").fit_transform(Xc)
+    Z = scoring_space(TableCleaner(profile).fit(X).transform(X), profile)
     labels = KMeans(classes.nunique(), n_init=10, random_state=0).fit_predict(Z)
     return float(silhouette_score(Z[rows], labels[rows])), labels
 

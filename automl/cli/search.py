@@ -11,6 +11,7 @@ import time
 from argparse import Namespace
 
 from automl.errors import ConfigError
+from automl.task import CLUSTERING
 
 INTERRUPTED = 130
 
@@ -70,7 +71,7 @@ def _summary(res, out, live: bool, view) -> None:
     from automl.cli.render import leaderboard_table
 
     out.print(leaderboard_table(res.leaderboard.head(20), res.metric, title="leaderboard (top 20)"))
-    score = res.metric if res.task == "clustering" else f"CV {res.metric}"  # a clustering is scored on every row
+    score = res.metric if res.task == CLUSTERING else f"CV {res.metric}"  # a clustering is scored on every row
     out.print(f"best: trial {res.best_trial} {res.best_params['family']}  {score} = {res.best_score:.6g}"
               f" ({'higher' if res.greater_is_better else 'lower'} is better); final fit: {res.final_fit}")
     out.print(f"run folder: {res.run_dir}")

@@ -43,13 +43,17 @@ class ScoringSample:
     X: np.ndarray
 
 
+def scoring_space(X: pd.DataFrame, profile: DataProfile) -> np.ndarray:
+    """``X`` (TableCleaner output) in the space every clustering is scored in."""
+    return Encoder(levels=category_levels(profile), opts=CLUSTER_PREP, task=CLUSTERING).fit_transform(X)
+
+
 def scoring_sample(X: pd.DataFrame, profile: DataProfile, seed: int) -> ScoringSample:
-    """Encode ``X`` (TableCleaner output) for scoring; keep at most SCORE_ROWS rows of it."""
+    """The scoring space's rows a search scores on: at most SCORE_ROWS of them, seeded."""
     rows = np.arange(len(X))
     if len(X) > SCORE_ROWS:
         rows = np.sort(np.random.default_rng(seed).choice(len(X), SCORE_ROWS, replace=False))
-    encoder = Encoder(levels=category_levels(profile), opts=CLUSTER_PREP, task=CLUSTERING).fit(X)
-    return ScoringSample(rows, encoder.transform(X.iloc[rows]))
+    return ScoringSample(rows, scoring_space(X, profile)[rows])
 
 
 def evaluate_clustering(data: EvalData, spec: TrialSpec, res: TrialResult) -> None:

@@ -100,7 +100,7 @@ def register_family(
             a module-level function (it is pickled to the worker process).
         space: the search space, a YAML path or the same structure as a dict (see search_spaces/).
         tasks: the tasks it supports (``"binary"``, ``"multiclass"``, ``"regression"``; or
-            ``"clustering"``, for an estimator with ``fit_predict`` and ``predict``).
+            ``"clustering"``, for an estimator whose ``predict`` gives each row a cluster number).
         prep: what preprocessing it needs (``automl.PrepOptions``).
         derived_params: space keys that ``make`` translates instead of passing on.
         log_loss_fit: the classifier minimises (weighted) log loss, as logistic regression and
