@@ -26,6 +26,9 @@ logger = logging.getLogger("automl")
 
 N_CANDIDATES = 20  # best completed trials considered (their OOF predictions are on disk)
 ENSEMBLE_TRIAL = -1  # the ensemble's row in the leaderboard is not an Optuna trial
+# The single best trial is kept instead of the blend only when it scores better cross-fitted by more
+# than this fraction of the blend's score (0: any margin). benchmarks/ensemble_rule_choice.py measures it.
+SINGLE_WINS_BY = 0.0
 
 
 def build_ensemble(final: FinalFit, driver, budget: Budget, y: np.ndarray, fold_id: np.ndarray, best_model,
@@ -46,7 +49,7 @@ def build_ensemble(final: FinalFit, driver, budget: Budget, y: np.ndarray, fold_
     record = _record(members, sel, started, time.monotonic() - t0)
     if len(members) < 2:
         return None, None  # the blend is the best trial alone
-    if driver.metric.is_better(sel.honest_single, sel.honest_score):
+    if _single_wins(driver.metric, sel):
         record["error"] = (f"not exported: the best single trial scores better cross-fitted "
                            f"({sel.honest_single:.5g} vs {sel.honest_score:.5g})")
         logger.info("Ensemble of %d trials not exported: %s", len(members), record["error"])
@@ -60,6 +63,12 @@ def build_ensemble(final: FinalFit, driver, budget: Budget, y: np.ndarray, fold_
     logger.info("Ensemble of %d trials exported: %s=%.5g honest (%.5g in-sample); best trial %.5g.",
                 len(members), driver.metric.name, sel.honest_score, sel.score, best_record["score"])
     return record, EnsembleModel(fitted, [float(w) for _, w in members], final.task, final.classes)
+
+
+def _single_wins(metric, sel) -> bool:
+    margin = SINGLE_WINS_BY * abs(sel.honest_score)
+    shifted = sel.honest_score + margin if metric.greater_is_better else sel.honest_score - margin
+    return metric.is_better(sel.honest_single, shifted)
 
 
 def _candidates(final: FinalFit, driver, budget: Budget, best_record: dict) -> list[dict]:
