@@ -62,8 +62,9 @@ def run(name: str, args) -> list[dict]:
             greater = row["greater_is_better"]
             single_wins = row["honest_single"] > row["honest_blend"] if greater else row["honest_single"] < row["honest_blend"]
             row["rule"] = "single" if single_wins else "blend"
-        else:
-            row["blend"] = row["single"]  # no blend of two or more, or its members did not fit in time
+        else:  # selection kept the best trial alone, or the blend's members did not fit in time
+            row["blend"] = row["single"]
+            row["note"] = str(blend["error"].iloc[0]) if len(blend) else "selection picked one trial"
         rows.append(row)
         print(json.dumps(row), flush=True)
     return rows

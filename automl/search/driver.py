@@ -19,6 +19,7 @@ from automl.families.base import ModelFamily
 from automl.results.leaderboard import make_leaderboard
 from automl.results.store import RunStore
 from automl.search.budget import WORKER_RESTART_S, Budget, refit_estimate
+from automl.search.ensembling import ensemble_pool
 from automl.search.sampling import suggest
 
 logger = logging.getLogger("automl")
@@ -87,7 +88,7 @@ class SearchDriver:
         self.store.append_trial(record)
         self.flush(force=False)
         if result.oof is not None:
-            self.store.save_oof(result.number, result.oof, [r["trial"] for r in self.best_records()])
+            self.store.save_oof(result.number, result.oof, self._oof_keep())
         logger.info("Trial %d %s: %s%s (%.1f s)", result.number, result.family, result.status,
                     f" {self.metric.name}={result.score:.5g}" if result.score is not None else "",
                     result.fit_time_s, extra={"record": record})
@@ -118,6 +119,13 @@ class SearchDriver:
     def best_records(self) -> list[dict]:
         done = [r for r in self.records if r["status"] == COMPLETE]
         return sorted(done, key=lambda r: -r["score"] if self.metric.greater_is_better else r["score"])
+
+    def _oof_keep(self) -> list[int]:
+        """Trials whose OOF predictions to keep on disk, most wanted first: the ensemble's pool, then the rest."""
+        best = self.best_records()
+        pool = ensemble_pool(best)
+        ids = {r["trial"] for r in pool}
+        return [r["trial"] for r in pool] + [r["trial"] for r in best if r["trial"] not in ids]
 
     def pruning_summary(self) -> dict:
         """How many trials were pruned and the fitting time that saved (estimated from their own

@@ -25,6 +25,7 @@ from automl.search.final_fit import FinalFit
 logger = logging.getLogger("automl")
 
 N_CANDIDATES = 20  # best completed trials considered (their OOF predictions are on disk)
+PER_FAMILY = 1  # plus each other family's best trial(s): TPE often fills the top 20 with near-copies
 ENSEMBLE_TRIAL = -1  # the ensemble's row in the leaderboard is not an Optuna trial
 # The single best trial is kept instead of the blend only when it scores better cross-fitted by more
 # than this fraction of the blend's score (0: any margin). benchmarks/ensemble_rule_choice.py measures it.
@@ -65,6 +66,21 @@ def build_ensemble(final: FinalFit, driver, budget: Budget, y: np.ndarray, fold_
     return record, EnsembleModel(fitted, [float(w) for _, w in members], final.task, final.classes)
 
 
+def ensemble_pool(best_first: list[dict]) -> list[dict]:
+    """The trials selection may pick from: the N_CANDIDATES best, then the best PER_FAMILY of each
+    family not among them, so a blend can mix model kinds even when one family's near-identical
+    trials fill the top (their predictions barely differ and selection would pick just one)."""
+    pool = best_first[:N_CANDIDATES]
+    taken = {}
+    for r in pool:
+        taken[r["family"]] = taken.get(r["family"], 0) + 1
+    for r in best_first[N_CANDIDATES:]:
+        if taken.get(r["family"], 0) < PER_FAMILY:
+            pool.append(r)
+            taken[r["family"]] = taken.get(r["family"], 0) + 1
+    return pool
+
+
 def _single_wins(metric, sel) -> bool:
     margin = SINGLE_WINS_BY * abs(sel.honest_score)
     shifted = sel.honest_score + margin if metric.greater_is_better else sel.honest_score - margin
@@ -75,7 +91,7 @@ def _candidates(final: FinalFit, driver, budget: Budget, best_record: dict) -> l
     """The best trials with saved OOF predictions whose fits fit together in the time left."""
     left = budget.hard_end - time.monotonic()
     pool, cost = [], 0.0
-    for r in driver.best_records()[:N_CANDIDATES]:
+    for r in ensemble_pool(driver.best_records()):
         if not driver.store.has_oof(r["trial"]):
             continue
         need = 0.0 if r["trial"] == best_record["trial"] else final.cost(r)
