@@ -74,3 +74,15 @@ def test_blend_of_complementary_candidates_beats_the_cross_fitted_best_single():
     preds, y, fold_id = _complementary()
     sel = select_honestly(preds, y, fold_id, get_metric("log_loss", "binary"))
     assert sel.honest_single is not None and sel.honest_score < sel.honest_single  # log loss: lower is better
+
+
+def test_pool_adds_each_other_familys_best_trial():
+    """Near-copies of one family filling the top 20 must not keep the other families out of the pool."""
+    from automl.search.ensembling import N_CANDIDATES, ensemble_pool
+
+    best_first = ([{"trial": i, "family": "xgboost"} for i in range(30)]
+                  + [{"trial": 30, "family": "mlp"}, {"trial": 31, "family": "random_forest"},
+                     {"trial": 32, "family": "mlp"}])
+    pool = ensemble_pool(best_first)
+    assert [r["trial"] for r in pool] == list(range(N_CANDIDATES)) + [30, 31]
+    assert len(best_first) == 33  # the caller's list is left as it was
