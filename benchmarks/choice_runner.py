@@ -63,6 +63,30 @@ def holdout_score(res, task: str, X_in, y_in) -> float:
     return score(task, np.asarray(res.classes_), y_in, res.predict_proba(X_in))[0]
 
 
+def refit_trial(res, task: str, X_fit, y_fit, record: dict, seed: int):
+    """Trial ``record`` of search result ``res`` refit on all the search's rows (``X_fit``, ``y_fit``),
+    as the engine's final refit does: for scoring a trial the search did not export."""
+    import numpy as np
+
+    from automl.ensemble import EnsembleModel
+    from automl.evaluation.evaluate import EvalData, TrialSpec
+    from automl.evaluation.metrics import get_metric
+    from automl.families.registry import get_family
+    from automl.search.refit import refit
+
+    first = res.pipeline_.members[0] if isinstance(res.pipeline_, EnsembleModel) else res.pipeline_
+    y_raw = y_fit.reset_index(drop=True)
+    data = EvalData(None, y_raw.to_numpy(dtype="float64") if task == "regression" else None,
+                    np.load(res.run_dir / "folds.npy"), task, 0 if task == "regression" else len(res.classes_),
+                    first.named_steps["clean"].profile, get_metric(None, task), X_raw=X_fit.reset_index(drop=True),
+                    y_raw=y_raw)
+    params = record["params"] if isinstance(record["params"], dict) else json.loads(record["params"])
+    model = refit(data, TrialSpec(int(record["trial"]), get_family(record["family"]), params, seed=seed, n_jobs=2))
+    if isinstance(model, str):
+        raise RuntimeError(f"refit of trial {record['trial']} failed: {model}")
+    return model
+
+
 def arm_pairs(rows: list[dict], arms: tuple[str, str]):
     """``(dataset, seed, row of arms[0], row of arms[1], winner)`` for each dataset and seed that has both
     arms; ``winner`` is the arm whose inner-holdout score is better beyond noise, or "tie"."""

@@ -78,28 +78,9 @@ def _exported_models(res, task, X_fit, y_fit, seed, row: dict) -> dict:
         row[f"{name}_members"] = [f"{r['family']}:{r['trial']}:{w:.2f}" for r, w in members]
         for r, _ in members:
             if r["trial"] not in fitted:
-                fitted[r["trial"]] = _refit(res, task, X_fit, y_fit, r, seed)
+                fitted[r["trial"]] = choice_runner.refit_trial(res, task, X_fit, y_fit, r, seed)
         out[name] = EnsembleModel([fitted[r["trial"]] for r, _ in members], [w for _, w in members], task, classes)
     return out
-
-
-def _refit(res, task, X_fit, y_fit, record: dict, seed: int):
-    from automl.ensemble import EnsembleModel
-    from automl.evaluation.evaluate import EvalData, TrialSpec
-    from automl.evaluation.metrics import get_metric
-    from automl.families.registry import get_family
-    from automl.search.refit import refit
-
-    first = res.pipeline_.members[0] if isinstance(res.pipeline_, EnsembleModel) else res.pipeline_
-    y_raw = y_fit.reset_index(drop=True)
-    data = EvalData(None, y_raw.to_numpy(dtype="float64") if task == "regression" else None,
-                    np.load(res.run_dir / "folds.npy"), task, 0 if task == "regression" else len(res.classes_),
-                    first.named_steps["clean"].profile, get_metric(None, task), X_raw=X_fit.reset_index(drop=True),
-                    y_raw=y_raw)
-    model = refit(data, TrialSpec(record["trial"], get_family(record["family"]), record["params"], seed=seed, n_jobs=2))
-    if isinstance(model, str):
-        raise RuntimeError(f"refit of trial {record['trial']} failed: {model}")
-    return model
 
 
 def report(path: Path) -> None:

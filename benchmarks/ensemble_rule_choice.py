@@ -73,30 +73,16 @@ def run(name: str, args) -> list[dict]:
 def _single_model(res, task, X_fit, y_fit, seed):
     """The best single trial's exported model: the blend's member when it is one, else a refit."""
     from automl.ensemble import EnsembleModel
-    from automl.evaluation.evaluate import EvalData, TrialSpec
-    from automl.evaluation.metrics import get_metric
-    from automl.families.registry import get_family
-    from automl.search.refit import refit
 
     board = res.leaderboard
     trials = board[(board["trial"] >= 0) & (board["status"] == "complete")]
-    best = int(trials["trial"].iloc[0])
+    best = trials.iloc[0]
     if not isinstance(res.pipeline_, EnsembleModel):
         return res.pipeline_
     ids = [m["trial"] for m in res.best_params["members"]]
-    if best in ids:
-        return res.pipeline_.members[ids.index(best)]
-    profile = res.pipeline_.members[0].named_steps["clean"].profile
-    y_raw = y_fit.reset_index(drop=True)
-    data = EvalData(None, y_raw.to_numpy(dtype="float64") if task == "regression" else None,
-                    np.load(res.run_dir / "folds.npy"), task, 0 if task == "regression" else len(res.classes_),
-                    profile, get_metric(None, task), X_raw=X_fit.reset_index(drop=True), y_raw=y_raw)
-    params = trials["params"].iloc[0]
-    params = params if isinstance(params, dict) else json.loads(params)
-    model = refit(data, TrialSpec(best, get_family(trials["family"].iloc[0]), params, seed=seed, n_jobs=2))
-    if isinstance(model, str):
-        raise RuntimeError(f"refit of the best trial {best} failed: {model}")
-    return model
+    if int(best["trial"]) in ids:
+        return res.pipeline_.members[ids.index(int(best["trial"]))]
+    return choice_runner.refit_trial(res, task, X_fit, y_fit, best.to_dict(), seed)
 
 
 def report(path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 
 import numpy as np
 
@@ -71,13 +72,11 @@ def ensemble_pool(best_first: list[dict]) -> list[dict]:
     family not among them, so a blend can mix model kinds even when one family's near-identical
     trials fill the top (their predictions barely differ and selection would pick just one)."""
     pool = best_first[:N_CANDIDATES]
-    taken = {}
-    for r in pool:
-        taken[r["family"]] = taken.get(r["family"], 0) + 1
+    taken = Counter(r["family"] for r in pool)
     for r in best_first[N_CANDIDATES:]:
-        if taken.get(r["family"], 0) < PER_FAMILY:
+        if taken[r["family"]] < PER_FAMILY:
             pool.append(r)
-            taken[r["family"]] = taken.get(r["family"], 0) + 1
+            taken[r["family"]] += 1
     return pool
 
 
