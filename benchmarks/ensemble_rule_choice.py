@@ -35,6 +35,7 @@ OUT = ROOT / "benchmarks" / "out" / "ensemble_rule_choice.jsonl"
 
 def run(name: str, args) -> list[dict]:
     import automl
+    from automl.evaluation.metrics import get_metric
     from automl.search import ensembling
 
     ensembling.SINGLE_WINS_BY = math.inf
@@ -59,8 +60,7 @@ def run(name: str, args) -> list[dict]:
             params = params if isinstance(params, dict) else json.loads(params)
             row.update(blend=holdout(res.pipeline_), members=len(res.best_params["members"]),
                        honest_blend=float(blend["score"].iloc[0]), honest_single=params["single_best_cross_fitted"])
-            greater = row["greater_is_better"]
-            single_wins = row["honest_single"] > row["honest_blend"] if greater else row["honest_single"] < row["honest_blend"]
+            single_wins = get_metric(None, task).is_better(row["honest_single"], row["honest_blend"])
             row["rule"] = "single" if single_wins else "blend"
         else:  # selection kept the best trial alone, or the blend's members did not fit in time
             row["blend"] = row["single"]
