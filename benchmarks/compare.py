@@ -43,12 +43,17 @@ def python_for(system: str) -> Path:
     return Path(sys.executable)  # automl and the baselines use this project's environment
 
 
-def run_one(system: str, dataset: str, budget: float, seed: int, data_dir: Path) -> dict:
+def pred_file(out: Path, system: str, dataset: str, budget: float, seed: int) -> Path:
+    """Where a run's test predictions are saved (beside --out), for the paired bootstrap."""
+    return out.parent / f"{out.stem}_preds" / f"{system}_{dataset}_b{budget:g}_s{seed}.npy"
+
+
+def run_one(system: str, dataset: str, budget: float, seed: int, data_dir: Path, out: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         result = Path(tmp) / "result.json"
         cmd = [str(python_for(system)), str(ROOT / "benchmarks" / "compare_one.py"), "--system", system,
                "--dataset", dataset, "--budget", str(budget), "--seed", str(seed), "--data-dir", str(data_dir),
-               "--result", str(result)]
+               "--result", str(result), "--pred-out", str(pred_file(out, system, dataset, budget, seed))]
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp,
                                 start_new_session=True)
@@ -80,7 +85,7 @@ def read_rows(path: Path) -> list[dict]:
 
 
 # -- the report --------------------------------------------------------------------------------
-def report(rows: list[dict], budget: float, seed: int) -> None:
+def report(rows: list[dict], budget: float, seed: int, data_dir: Path | None = None, out: Path | None = None) -> None:
     rows = [r for r in rows if r["budget"] == budget and r["seed"] == seed]
     latest = {(r["system"], r["dataset"]): r for r in rows}  # a rerun replaces the earlier line
     systems = [s for s in SYSTEMS + OPTIONAL_SYSTEMS if any(k[0] == s for k in latest)]
@@ -89,6 +94,7 @@ def report(rows: list[dict], budget: float, seed: int) -> None:
     ranks: dict[str, list[float]] = defaultdict(list)
     wtl: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     gaps: dict[str, list[float]] = defaultdict(list)  # (reported - test) / |test - constant|, + = optimistic
+    clear_losses: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # automl vs peer: [losses, beyond test noise]
     print(f"budget {budget:g} s, seed {seed}; test scores on the protocol's 25 % test part\n")
     for d in datasets:
         runs = {s: latest.get((s, d)) for s in systems}
@@ -111,6 +117,14 @@ def report(rows: list[dict], budget: float, seed: int) -> None:
                     note += "  OVER BUDGET"
                 print(f"  {s:10s} {r['test_score']:10.5g} {r['secondary']:7.4f} {'' if rep is None else f'{rep:9.5g}'} "
                       f"{gap:>9s} {r['fit_wall_s']:7.1f} {r['peak_rss_mb']:8.0f}  {note}")
+        if "automl" in ok and data_dir is not None and out is not None:
+            for p, (lo, hi) in _noise(d, ok, data_dir, out, budget, seed).items():
+                print(f"  automl - {p}: {ok['automl']['test_score'] - ok[p]['test_score']:+.5g}, "
+                      f"95 % paired bootstrap over the test rows {lo:+.5g} .. {hi:+.5g}")
+                mine, theirs, n = ok["automl"]["test_score"], ok[p]["test_score"], clear_losses[p]
+                if not _tie(mine, theirs, metric) and (mine > theirs if lower else mine < theirs):
+                    n[0] += 1
+                    n[1] += (lo > 0) if lower else (hi < 0)
         if "constant" in ok and len(ok) > 1:
             const = ok["constant"]["test_score"]
             scores = {s: r["test_score"] for s, r in ok.items()}
@@ -149,9 +163,27 @@ def report(rows: list[dict], budget: float, seed: int) -> None:
         ga = f"{sum(abs(x) for x in g) / len(g):10.4f}" if g else f"{'':10s}"
         gb = f"{sum(g) / len(g):+8.4f}" if g else f"{'':8s}"
         print(f"  {s:10s} {len(norm[s]):8d} {mn:9.4f} {mr:9.2f} {failed:6d} {over:8d} {ga} {gb}  {vs}")
+    if clear_losses:
+        print("  automl's losses whose 95 % paired-bootstrap interval excludes 0 (beyond the test part's noise): "
+              + ", ".join(f"vs {p} {n_out} of {n}" for p, (n, n_out) in clear_losses.items()))
     print("\nties: |difference| <= 0.002 AUC, or <= 1 % of the better log loss / RMSE. Overrun: fit wall > budget x 1.1 + 2 s.")
     print("|rep-test|, rep bias: mean of (reported - test) / |test - constant| over datasets, sign flipped for lower-is-better"
           " metrics, so + = the system's own validation score was optimistic.")
+
+
+def _noise(dataset: str, ok: dict, data_dir: Path, out: Path, budget: float, seed: int) -> dict:
+    """automl vs each other system with saved test predictions: the paired-bootstrap interval of the difference."""
+    import numpy as np
+    from compare_one import load
+    from paired_bootstrap import paired_interval
+
+    files = {s: pred_file(out, s, dataset, budget, seed) for s in ok if s != "constant"}
+    if not files.get("automl", Path("-")).exists() or not (data_dir / "manifest.json").exists():
+        return {}
+    task, _, _, _, y_tr, y_te = load(data_dir, dataset)
+    classes = None if task == "regression" else np.array(sorted(y_tr.unique(), key=str), dtype=object)
+    mine = np.load(files.pop("automl"))
+    return {s: paired_interval(task, classes, y_te, mine, np.load(f)) for s, f in files.items() if f.exists()}
 
 
 def _tie(a: float, b: float, metric: str) -> bool:
@@ -190,13 +222,13 @@ def main() -> None:
             for s in systems:
                 if (s, d) in done and not args.force:
                     continue
-                row = run_one(s, d, args.budget, args.seed, args.data_dir)
+                row = run_one(s, d, args.budget, args.seed, args.data_dir, args.out)
                 with args.out.open("a") as fh:
                     fh.write(json.dumps(row) + "\n")
                 status = row.get("error", "").splitlines()[-1][:80] if "error" in row else \
                     f"{row['metric']} {row['test_score']:.5g} in {row['fit_wall_s']:.1f} s"
                 print(f"{d:20s} {s:10s} {status}", flush=True)
-    report(read_rows(args.out), args.budget, args.seed)
+    report(read_rows(args.out), args.budget, args.seed, args.data_dir, args.out)
 
 
 if __name__ == "__main__":

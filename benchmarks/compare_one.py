@@ -4,7 +4,7 @@
 
 It runs in the system's own environment (automl's venv, or a peer's from benchmarks/peers/install.sh),
 so it needs only numpy, pandas and scikit-learn besides the system itself; it never imports automl
-unless the system is automl. It writes one JSON object to --result.
+unless the system is automl. It writes one JSON object to --result (and with --pred-out its test predictions).
 
 Protocol: read_csv; drop rows with a missing target; train_test_split(test_size=0.25, random_state=0,
 stratify=y for classification); fit on the 75 % only; score on the 25 %: binary ROC AUC from the
@@ -170,6 +170,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data-dir", type=Path, required=True)
     ap.add_argument("--result", type=Path, required=True)
+    ap.add_argument("--pred-out", type=Path, help="also save the test predictions here (.npy), for the paired bootstrap")
     args = ap.parse_args()
     task, target, X_tr, X_te, y_tr, y_te = load(args.data_dir, args.dataset)
     with tempfile.TemporaryDirectory(prefix=f"bench_{args.system}_") as tmp:
@@ -181,6 +182,9 @@ def main() -> None:
     if classes is not None:
         classes = np.asarray(classes, dtype=object)
     primary, secondary = score(task, classes, y_te, pred)
+    if args.pred_out:
+        args.pred_out.parent.mkdir(parents=True, exist_ok=True)
+        np.save(args.pred_out, np.asarray(pred, dtype=float))
     rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     out = {"system": args.system, "dataset": args.dataset, "task": task, "metric": PRIMARY[task], "budget": args.budget,
            "seed": args.seed, "test_score": float(primary), "secondary": float(secondary),
