@@ -44,7 +44,7 @@ def run(name: str, args) -> list[dict]:
             raise SystemExit(f"{name}: the systems' class orders differ: {classes}")
         mine = classes["automl"]
         row = {"dataset": name, "seed": seed, "task": task, "greater_is_better": task == "binary",
-               "best": extra.get("best"),
+               "best": extra.get("best"), "ensemble_error": extra.get("ensemble_error"),
                "scores": {s: float(compare_one.score(task, mine, y_in, p)[0]) for s, p in preds.items()},
                "intervals": {s: paired_interval(task, mine, y_in, preds["automl"], preds[s]) for s in BASELINES}}
         rows.append(row)

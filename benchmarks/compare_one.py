@@ -68,6 +68,9 @@ def run_automl(task, target, X_tr, y_tr, X_te, budget, seed, tmp, include=None):
     extra = {"best": res.best_params.get("family"), "n_trials": int((res.leaderboard["trial"] >= 0).sum())}
     if res.best_params.get("family") == "ensemble":
         extra["members"] = len(res.best_params["members"])
+    blend = res.leaderboard[res.leaderboard["trial"] == -1]  # the ensemble's row: why it was not exported
+    if len(blend) and isinstance(blend["error"].iloc[0], str):
+        extra["ensemble_error"] = blend["error"].iloc[0]
     if task == "regression":
         return None, res.predict(X_te), res.best_score, extra
     return np.asarray(res.classes_), res.predict_proba(X_te), res.best_score, extra
