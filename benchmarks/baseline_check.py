@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import choice_runner  # noqa: E402
 import compare_one  # noqa: E402  (the protocol's systems and scoring)
-from paired_bootstrap import paired_interval  # noqa: E402
+from paired_bootstrap import clearly_worse, paired_interval  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out" / "baseline_check.jsonl"
@@ -59,16 +59,14 @@ def report(path: Path) -> None:
           + "  automl - xgboost (95 % paired bootstrap)   vs xgboost  automl's best")
     for r in rows:
         sc = r["scores"]
-        for s in BASELINES:
-            verdict = {"a": "win", "b": "loss", "tie": "tie"}[choice_runner.better(sc["automl"], sc[s], r["greater_is_better"])]
+        verdicts = {s: {"a": "win", "b": "loss", "tie": "tie"}[choice_runner.better(sc["automl"], sc[s], r["greater_is_better"])]
+                    for s in BASELINES}
+        for s, verdict in verdicts.items():
             tally[s][verdict] += 1
-            lo, hi = r["intervals"][s]
-            tally[s]["clear loss"] += verdict == "loss" and (hi < 0 if r["greater_is_better"] else lo > 0)
-            if s == "xgboost":
-                shown = verdict
+            tally[s]["clear loss"] += verdict == "loss" and clearly_worse(r["intervals"][s], r["greater_is_better"])
         lo, hi = r["intervals"]["xgboost"]
         print(f"{r['dataset']:20} {r['seed']:4d} {sc['automl']:10.5g} " + " ".join(f"{sc[s]:10.5g}" for s in BASELINES)
-              + f"  {sc['automl'] - sc['xgboost']:+10.4g} ({lo:+.4g} .. {hi:+.4g})  {shown:>9}  {r['best']}")
+              + f"  {sc['automl'] - sc['xgboost']:+10.4g} ({lo:+.4g} .. {hi:+.4g})  {verdicts['xgboost']:>9}  {r['best']}")
     for s, t in tally.items():
         print(f"automl vs {s} defaults on {len(rows)} inner splits: {t['win']} wins, {t['tie']} ties, {t['loss']} losses "
               f"({t['clear loss']} beyond the holdout's noise); ties: 0.002 AUC, 1 % log loss / RMSE")

@@ -24,6 +24,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from paired_bootstrap import clearly_worse
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets"
 OUT = ROOT / "benchmarks" / "out" / "compare.jsonl"
@@ -124,7 +126,7 @@ def report(rows: list[dict], budget: float, seed: int, data_dir: Path | None = N
                 mine, theirs, n = ok["automl"]["test_score"], ok[p]["test_score"], clear_losses[p]
                 if not _tie(mine, theirs, metric) and (mine > theirs if lower else mine < theirs):
                     n[0] += 1
-                    n[1] += (lo > 0) if lower else (hi < 0)
+                    n[1] += clearly_worse((lo, hi), not lower)
         if "constant" in ok and len(ok) > 1:
             const = ok["constant"]["test_score"]
             scores = {s: r["test_score"] for s, r in ok.items()}

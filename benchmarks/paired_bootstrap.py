@@ -43,3 +43,9 @@ def paired_interval(task: str, classes: np.ndarray | None, y_te: pd.Series, pred
         diffs = np.sqrt(ma) - np.sqrt(mb) if task == "regression" else ma - mb
     lo, hi = np.quantile(diffs, [0.025, 0.975])
     return float(lo), float(hi)
+
+
+def clearly_worse(interval: tuple[float, float], greater_is_better: bool) -> bool:
+    """Whether the interval of score(a) - score(b) lies wholly on a's losing side of 0."""
+    lo, hi = interval
+    return hi < 0 if greater_is_better else lo > 0
