@@ -19,7 +19,7 @@ from collections import Counter
 import numpy as np
 
 from automl.ensemble import EnsembleModel, select_honestly
-from automl.evaluation.evaluate import COMPLETE, now_iso
+from automl.evaluation.evaluate import COMPLETE, FAILED, now_iso
 from automl.search.budget import Budget
 from automl.search.final_fit import FinalFit
 
@@ -37,9 +37,9 @@ def build_ensemble(final: FinalFit, driver, budget: Budget, y: np.ndarray, fold_
                    best_record: dict):
     """Return ``(record, model)``: the ensemble's leaderboard record (or None) and the model to
     export when the ensemble wins (or None)."""
-    pool = _candidates(final, driver, budget, best_record)
+    pool, left_out = _candidates(final, driver, budget, best_record)
     if len(pool) < 2:
-        return None, None
+        return _not_built(left_out, best_record, final.mode), None
     preds = [driver.store.load_oof(r["trial"]) for r in pool]
     rows = np.all([np.isfinite(p).reshape(len(y), -1).all(axis=1) for p in preds], axis=0)
     preds = [p[rows].astype("float64") for p in preds]
@@ -49,8 +49,12 @@ def build_ensemble(final: FinalFit, driver, budget: Budget, y: np.ndarray, fold_
                           deadline=t0 + max(1.0, 0.25 * (budget.hard_end - t0)))
     members = [(r, w) for r, w in zip(pool, sel.weights) if w > 0]
     record = _record(members, sel, started, time.monotonic() - t0)
-    if len(members) < 2:
-        return None, None  # the blend is the best trial alone
+    if len(members) < 2:  # the blend is the best trial alone
+        if not left_out:
+            return None, None
+        record["error"] = f"not exported: selection kept one trial; {_left_out_text(left_out, final.mode)}"
+        logger.info("Ensemble not built: %s", record["error"])
+        return record, None
     if _single_wins(driver.metric, sel):
         record["error"] = (f"not exported: the best single trial scores better cross-fitted "
                            f"({sel.honest_single:.5g} vs {sel.honest_score:.5g})")
@@ -86,19 +90,39 @@ def _single_wins(metric, sel) -> bool:
     return metric.is_better(sel.honest_single, shifted)
 
 
-def _candidates(final: FinalFit, driver, budget: Budget, best_record: dict) -> list[dict]:
-    """The best trials with saved OOF predictions whose fits fit together in the time left."""
+def _candidates(final: FinalFit, driver, budget: Budget, best_record: dict) -> tuple[list[dict], list[dict]]:
+    """The best trials with saved OOF predictions whose fits fit together in the time left, and
+    the ones left out because they would not (so a run without a blend can say why)."""
     left = budget.hard_end - time.monotonic()
-    pool, cost = [], 0.0
+    pool, left_out, cost = [], [], 0.0
     for r in ensemble_pool(driver.best_records()):
         if not driver.store.has_oof(r["trial"]):
             continue
         need = 0.0 if r["trial"] == best_record["trial"] else final.cost(r)
         if cost + need > 0.8 * left:
+            left_out.append(r)
             continue
         pool.append(r)
         cost += need
-    return pool
+    return pool, left_out
+
+
+def _left_out_text(left_out: list[dict], mode: str) -> str:
+    families = ", ".join(sorted({r["family"] for r in left_out}))
+    return (f"{len(left_out)} candidate trial(s) ({families}) were left out because their {mode} would not "
+            f"fit in the time left (a larger time_budget lets them in)")
+
+
+def _not_built(left_out: list[dict], best_record: dict, mode: str) -> dict | None:
+    """The leaderboard row of an ensemble that time kept from being built (None when nothing was left out)."""
+    if not left_out:
+        return None
+    error = f"not built: {_left_out_text(left_out, mode)}"
+    logger.info("Ensemble %s", error)
+    return {"trial": ENSEMBLE_TRIAL, "family": "ensemble", "status": FAILED, "score": None, "score_std": None,
+            "fold_scores": [], "error": error, "fit_time_s": 0.0, "predict_time_s": 0.0,
+            "params": {"members": [{"trial": best_record["trial"], "family": best_record["family"], "weight": 1.0}]},
+            "started_at": now_iso(), "finished_at": now_iso(), "worker": "driver"}
 
 
 def _fit_members(final: FinalFit, members, best_record: dict, best_model):
