@@ -145,8 +145,23 @@ class SearchDriver:
         if not best:
             return self.budget.default_reserve()
         needed = sum(refit_estimate(r["fit_time_s"], self.n_folds, self.n_rows, self.n_train_rows)
-                     for r in best[:RESERVE_REFITS])
+                     for r in likely_members(best))
         return needed + WORKER_RESTART_S
+
+
+def likely_members(best_first: list[dict]) -> list[dict]:
+    """The trials whose refits the search keeps time for: the best trial and the best of the next
+    RESERVE_REFITS - 1 families. A blend mixes families (near-copies of one trial add little), and
+    reserving for the top 3 alone, when they were three cheap linear near-copies, left a blend's
+    XGBoost member without refit time (cnae9)."""
+    picked, families = [], set()
+    for r in best_first:
+        if r["family"] not in families:
+            picked.append(r)
+            families.add(r["family"])
+        if len(picked) == RESERVE_REFITS:
+            break
+    return picked
 
 
 def to_record(result: TrialResult) -> dict:

@@ -12,6 +12,7 @@ from automl.evaluation.evaluate import COMPLETE, FAILED
 from automl.evaluation.metrics import get_metric
 from automl.results.store import RunStore
 from automl.search.budget import Budget
+from automl.search.driver import likely_members
 from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble
 
 
@@ -53,3 +54,12 @@ def test_a_blend_kept_out_by_the_time_left_leaves_a_row_saying_so(tmp_path):
     assert model is None
     assert record["trial"] == ENSEMBLE_TRIAL and record["status"] == FAILED and record["score"] is None
     assert record["error"].startswith("not built: 1 candidate trial(s) (xgboost)") and "time_budget" in record["error"]
+
+
+def test_the_search_keeps_refit_time_for_other_families_not_near_copies():
+    """The refit reserve covers the best trial and the best of the next two families: the blend's likely
+    members, even when cheap near-copies of the best trial fill the top of the leaderboard."""
+    families = ["linear", "linear", "linear", "xgboost", "linear", "extra_trees", "mlp"]
+    best_first = [{"trial": t, "family": f} for t, f in enumerate(families)]
+    assert [r["trial"] for r in likely_members(best_first)] == [0, 3, 5]
+    assert [r["trial"] for r in likely_members(best_first[:2])] == [0]
