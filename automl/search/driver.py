@@ -19,11 +19,13 @@ from automl.families.base import ModelFamily
 from automl.results.leaderboard import make_leaderboard
 from automl.results.store import RunStore
 from automl.search.budget import WORKER_RESTART_S, Budget, refit_estimate
-from automl.search.ensembling import ensemble_pool
+from automl.search.ensembling import ensemble_pool, families_first
 from automl.search.sampling import suggest
 
 logger = logging.getLogger("automl")
-RESERVE_REFITS = 3  # refits kept back at the end: the best trial's, and two more for an ensemble's members
+# refits kept back at the end: the best trial's, and the best of the next two families (a blend's likely
+# members: near-copies of the best trial add little to a blend)
+RESERVE_REFITS = 3
 
 
 class SearchDriver:
@@ -145,23 +147,8 @@ class SearchDriver:
         if not best:
             return self.budget.default_reserve()
         needed = sum(refit_estimate(r["fit_time_s"], self.n_folds, self.n_rows, self.n_train_rows)
-                     for r in likely_members(best))
+                     for r in families_first(best)[:RESERVE_REFITS])
         return needed + WORKER_RESTART_S
-
-
-def likely_members(best_first: list[dict]) -> list[dict]:
-    """The trials whose refits the search keeps time for: the best trial and the best of the next
-    RESERVE_REFITS - 1 families. A blend mixes families (near-copies of one trial add little), and
-    reserving for the top 3 alone, when they were three cheap linear near-copies, left a blend's
-    XGBoost member without refit time (cnae9)."""
-    picked, families = [], set()
-    for r in best_first:
-        if r["family"] not in families:
-            picked.append(r)
-            families.add(r["family"])
-        if len(picked) == RESERVE_REFITS:
-            break
-    return picked
 
 
 def to_record(result: TrialResult) -> dict:
