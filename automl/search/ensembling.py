@@ -102,8 +102,8 @@ def families_first(best_first: list[dict]) -> list[dict]:
 
 def _candidates(final: FinalFit, driver, budget: Budget, best_record: dict) -> tuple[list[dict], list[dict]]:
     """The pool's trials with saved OOF predictions whose fits fit together in the time left (in
-    pool order), and the ones left out because they would not (so a run without a blend can say
-    why). Each family's best claims the time first: on penguins the 20 best were near-identical
+    pool order), and the trials of the families left out entirely because they would not (so a run
+    without a blend can say why). Each family's best claims the time first: on penguins the 20 best were near-identical
     linear trials whose ~0.5 s refits used up the time left, and every other family was left out."""
     left = budget.hard_end - time.monotonic()
     kept, left_out, cost = set(), [], 0.0
@@ -115,13 +115,15 @@ def _candidates(final: FinalFit, driver, budget: Budget, best_record: dict) -> t
             continue
         kept.add(r["trial"])
         cost += need
-    return [r for r in pool if r["trial"] in kept], left_out
+    pool = [r for r in pool if r["trial"] in kept]
+    families = {r["family"] for r in pool}
+    return pool, [r for r in left_out if r["family"] not in families]  # near-copies of a kept trial lose nothing
 
 
 def _left_out_text(left_out: list[dict], mode: str) -> str:
     families = ", ".join(sorted({r["family"] for r in left_out}))
-    return (f"{len(left_out)} candidate trial(s) ({families}) were left out because their {mode} would not "
-            f"fit in the time left (a larger time_budget lets them in)")
+    return (f"no {families} trial could join the blend, their {mode} would not fit in the time left "
+            f"(a larger time_budget lets them in)")
 
 
 def _not_built(left_out: list[dict], best_record: dict, mode: str) -> dict | None:

@@ -54,7 +54,7 @@ def test_a_blend_kept_out_by_the_time_left_leaves_a_row_saying_so(tmp_path):
     record, model = build_ensemble(final, driver, budget, y, fold_id, ("model of trial", 0), best)
     assert model is None
     assert record["trial"] == ENSEMBLE_TRIAL and record["status"] == FAILED and record["score"] is None
-    assert record["error"].startswith("not built: 1 candidate trial(s) (xgboost)") and "time_budget" in record["error"]
+    assert record["error"].startswith("not built: no xgboost trial could join the blend") and "time_budget" in record["error"]
 
 
 def test_other_families_get_the_time_before_near_copies_of_the_best_trial(tmp_path):
