@@ -53,7 +53,7 @@ def build_ensemble(final: FinalFit, driver, budget: Budget, y: np.ndarray, fold_
         if not left_out:
             return None, None
         record["error"] = f"not exported: selection kept one trial; {_left_out_text(left_out, final.mode)}"
-        logger.info("Ensemble not built: %s", record["error"])
+        logger.info("Ensemble %s", record["error"])
         return record, None
     if _single_wins(driver.metric, sel):
         record["error"] = (f"not exported: the best single trial scores better cross-fitted "
@@ -103,8 +103,9 @@ def families_first(best_first: list[dict]) -> list[dict]:
 def _candidates(final: FinalFit, driver, budget: Budget, best_record: dict) -> tuple[list[dict], list[dict]]:
     """The pool's trials with saved OOF predictions whose fits fit together in the time left (in
     pool order), and the trials of the families left out entirely because they would not (so a run
-    without a blend can say why). Each family's best claims the time first: on penguins the 20 best were near-identical
-    linear trials whose ~0.5 s refits used up the time left, and every other family was left out."""
+    without a blend can say why). Each family's best claims the time first: on penguins the 20 best
+    were near-identical linear trials whose ~0.5 s refits used up the time left, and every other
+    family was left out."""
     left = budget.hard_end - time.monotonic()
     kept, left_out, cost = set(), [], 0.0
     pool = [r for r in ensemble_pool(driver.best_records()) if driver.store.has_oof(r["trial"])]

@@ -50,7 +50,8 @@ def test_a_blend_of_complementary_trials_is_built_when_its_refits_fit(tmp_path):
 def test_a_blend_kept_out_by_the_time_left_leaves_a_row_saying_so(tmp_path):
     """Trial 1's refit cannot fit in the ~12 s left, so no blend can be built: the leaderboard says why
     (a run that exported one trial once did not, and its 40 % better blend went missing unexplained)."""
-    final, driver, budget, y, fold_id, best = _stage(tmp_path, lambda r: 1000.0 if r["family"] == "xgboost" else 0.1)
+    refit_cost = lambda r: 1000.0 if r["family"] == "xgboost" else 0.1  # noqa: E731
+    final, driver, budget, y, fold_id, best = _stage(tmp_path, refit_cost)
     record, model = build_ensemble(final, driver, budget, y, fold_id, ("model of trial", 0), best)
     assert model is None
     assert record["trial"] == ENSEMBLE_TRIAL and record["status"] == FAILED and record["score"] is None
