@@ -62,13 +62,14 @@ def score(task: str, classes: np.ndarray | None, y_te: pd.Series, pred: np.ndarr
 # -- systems: fit on (X_tr, y_tr) within `budget` s; return (classes or None, test predictions, reported score) --
 def run_automl(task, target, X_tr, y_tr, X_te, budget, seed, tmp, include=None):
     import automl
+    from automl.search.ensembling import ENSEMBLE_TRIAL
 
     train = X_tr.assign(**{target: y_tr})
     res = automl.fit(train, target, time_budget=budget, seed=seed, output_dir=tmp, verbose=0, include=include)
     extra = {"best": res.best_params.get("family"), "n_trials": int((res.leaderboard["trial"] >= 0).sum())}
     if res.best_params.get("family") == "ensemble":
         extra["members"] = len(res.best_params["members"])
-    blend = res.leaderboard[res.leaderboard["trial"] == -1]  # the ensemble's row: why it was not exported
+    blend = res.leaderboard[res.leaderboard["trial"] == ENSEMBLE_TRIAL]  # the ensemble's row: why it was not exported
     if len(blend) and isinstance(blend["error"].iloc[0], str):
         extra["ensemble_error"] = blend["error"].iloc[0]
     if task == "regression":

@@ -133,10 +133,7 @@ def _not_built(left_out: list[dict], best_record: dict, mode: str) -> dict | Non
         return None
     error = f"not built: {_left_out_text(left_out, mode)}"
     logger.info("Ensemble %s", error)
-    return {"trial": ENSEMBLE_TRIAL, "family": "ensemble", "status": FAILED, "score": None, "score_std": None,
-            "fold_scores": [], "error": error, "fit_time_s": 0.0, "predict_time_s": 0.0,
-            "params": {"members": [{"trial": best_record["trial"], "family": best_record["family"], "weight": 1.0}]},
-            "started_at": now_iso(), "finished_at": now_iso(), "worker": "driver"}
+    return _row(FAILED, None, [(best_record, 1.0)], {}, now_iso(), 0.0, error)
 
 
 def _fit_members(final: FinalFit, members, best_record: dict, best_model):
@@ -154,12 +151,17 @@ def _fit_members(final: FinalFit, members, best_record: dict, best_model):
 
 
 def _record(members, sel, started: str, seconds: float) -> dict:
+    scores = {"in_sample_score": float(sel.score), "single_best_cross_fitted": float(sel.honest_single)}
+    return _row(COMPLETE, float(sel.honest_score), members, scores, started, seconds)
+
+
+def _row(status: str, score, members, extra: dict, started: str, seconds: float, error: str | None = None) -> dict:
+    """The ensemble's leaderboard record, shaped like a trial's."""
     return {
-        "trial": ENSEMBLE_TRIAL, "family": "ensemble", "status": COMPLETE, "score": float(sel.honest_score),
-        "score_std": None, "fold_scores": [], "error": None, "fit_time_s": round(seconds, 3), "predict_time_s": 0.0,
+        "trial": ENSEMBLE_TRIAL, "family": "ensemble", "status": status, "score": score, "score_std": None,
+        "fold_scores": [], "error": error, "fit_time_s": round(seconds, 3), "predict_time_s": 0.0,
         "params": {"members": [{"trial": r["trial"], "family": r["family"], "weight": round(float(w), 4)}
-                               for r, w in members],
-                   "in_sample_score": float(sel.score), "single_best_cross_fitted": float(sel.honest_single)},
+                               for r, w in members], **extra},
         "started_at": started, "finished_at": now_iso(), "worker": "driver",
     }
 
