@@ -14,6 +14,10 @@ from automl.preprocess import Encoder, TableCleaner
 from automl.preprocess.encode import native_categorical_count
 from automl.task import CLASSIFICATION
 
+# A classifier's point in a trial's params that is not the family's: the weight of the class
+# frequencies mixed into its probabilities (evaluation/calibration.py chooses it after the folds).
+PRIOR_WEIGHT = "prior_weight"
+
 
 class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
     """Train ``estimator`` on labels encoded 0..K-1 and answer in the original labels.
@@ -29,11 +33,15 @@ class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
     rare classes (accuracy below the constant predictor's on an imbalanced table) and its
     probabilities are too high for them. The balancing still changes how the model is fit,
     which is why it is searched.
+
+    With ``prior_weight`` w > 0 the probabilities are ``(1 - w) * p + w * prior``: never exactly 0
+    for a class seen in training (see evaluation/calibration.py).
     """
 
-    def __init__(self, estimator: Any = None, prior_correction: bool = True):
+    def __init__(self, estimator: Any = None, prior_correction: bool = True, prior_weight: float = 0.0):
         self.estimator = estimator
         self.prior_correction = prior_correction
+        self.prior_weight = prior_weight
 
     def fit(self, X, y, **fit_params) -> "EncodedLabelClassifier":
         y = np.asarray(y, dtype=object) if not isinstance(y, np.ndarray) else y
@@ -53,10 +61,15 @@ class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
         if getattr(self, "corrects_priors_", False):
             proba *= self.class_prior_
             proba /= np.maximum(proba.sum(axis=1, keepdims=True), np.finfo(float).tiny)
-        return proba
+        return mix_prior(proba, self.class_prior_, getattr(self, "prior_weight", 0.0))  # older pickles: none
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def mix_prior(proba: np.ndarray, prior: np.ndarray, weight: float) -> np.ndarray:
+    """``(1 - weight) * proba + weight * prior``: probabilities shrunk towards the class frequencies."""
+    return proba if weight == 0 else (1.0 - weight) * proba + weight * prior
 
 
 def trained_balanced(estimator: Any) -> bool:
@@ -76,10 +89,14 @@ def fit_context(family: ModelFamily, profile: DataProfile, task: str, n_rows: in
 def build_model(family: ModelFamily, params: dict, profile: DataProfile, ctx: FitContext,
                 prior_correction: bool = True) -> Pipeline:
     """Encoder + model (input: TableCleaner output). Classifiers are wrapped to encode labels
-    (and, with ``prior_correction``, to undo balanced class weights in log-loss models' probabilities)."""
-    model = family.make(dict(params), ctx)
+    (and, with ``prior_correction``, to undo balanced class weights in log-loss models' probabilities;
+    with ``params[PRIOR_WEIGHT]``, to mix the class frequencies into them)."""
+    params = dict(params)
+    prior_weight = float(params.pop(PRIOR_WEIGHT, 0.0))
+    model = family.make(params, ctx)
     if ctx.task in CLASSIFICATION:
-        model = EncodedLabelClassifier(model, prior_correction=prior_correction and family.log_loss_fit)
+        model = EncodedLabelClassifier(model, prior_correction=prior_correction and family.log_loss_fit,
+                                       prior_weight=prior_weight)
     encoder = Encoder(levels=category_levels(profile), opts=family.prep, task=ctx.task, random_state=ctx.seed)
     return Pipeline([("encode", encoder), ("model", model)])
 

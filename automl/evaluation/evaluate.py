@@ -23,12 +23,13 @@ import numpy as np
 import pandas as pd
 
 from automl.data.profile import DataProfile
+from automl.evaluation.calibration import choose_weight, fold_priors
 from automl.evaluation.clustering import ScoringSample, evaluate_clustering
 from automl.evaluation.metrics import Metric
 from automl.evaluation.splits import fold_indices, n_folds
 from automl.families.base import ModelFamily
-from automl.pipeline import build_model, fit_context
-from automl.task import CLUSTERING
+from automl.pipeline import PRIOR_WEIGHT, build_model, fit_context, mix_prior
+from automl.task import CLUSTERING, REGRESSION
 
 COMPLETE, PRUNED, FAILED, TIMEOUT = "complete", "pruned", "failed", "timeout"
 
@@ -109,7 +110,8 @@ def _run_folds(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> Non
     if _run_rungs(data, spec, res, report):
         return
     k = n_folds(data.fold_id)
-    oof = _empty_oof(data) if spec.keep_oof else None
+    calibrates = data.task != REGRESSION and data.metric.scores_confidence
+    oof = _empty_oof(data) if spec.keep_oof or calibrates else None
     for i in range(k):
         train, val = fold_indices(data.fold_id, i)
         pred = _fit_predict(data, spec, train, val, res)
@@ -120,8 +122,26 @@ def _run_folds(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> Non
         if report is not None and i < k - 1 and report(len(spec.rungs) + i, res.score):
             res.status = PRUNED
             return
+    if calibrates:
+        oof = _calibrate(data, res, oof)
     res.score_std = float(np.std(res.fold_scores))
-    res.oof = oof
+    res.oof = oof if spec.keep_oof else None
+
+
+def _calibrate(data: EvalData, res: TrialResult, oof: np.ndarray) -> np.ndarray:
+    """Mix the class frequencies into the out-of-fold probabilities by the weight that scores best
+    (recorded in ``res.params`` for the refit), and rescore the folds with it."""
+    priors = fold_priors(data.y, data.fold_id, data.n_classes)
+    rows = data.fold_id >= 0
+    weight = choose_weight(data.y[rows], oof[rows].astype("float64"), priors[rows], data.metric)
+    if weight == 0:
+        return oof
+    res.params[PRIOR_WEIGHT] = weight
+    mixed = mix_prior(oof.astype("float64"), priors, weight)
+    res.fold_scores = [data.metric(data.y[val], mixed[val]) for val in
+                       (fold_indices(data.fold_id, i)[1] for i in range(len(res.fold_scores)))]
+    res.score = float(np.mean(res.fold_scores))
+    return mixed.astype(oof.dtype)
 
 
 def _run_rungs(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> bool:

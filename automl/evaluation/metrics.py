@@ -26,6 +26,9 @@ class Metric:
     # It scores labels and rewards the rare classes' (balanced accuracy, F1): a model trained with
     # balanced class weights keeps its probabilities as trained, as their argmax is the point.
     balanced_labels: bool = False
+    # It scores the probabilities themselves (not their ranking or argmax): a probability of 0 for the
+    # true class costs it dearly, so the search calibrates each trial's (evaluation/calibration.py).
+    scores_confidence: bool = False
 
     def __call__(self, y_true: np.ndarray, pred: np.ndarray) -> float:
         return float(self.fn(y_true, pred))
@@ -107,7 +110,7 @@ METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
         Metric("roc_auc", True, frozenset({BINARY}), _roc_auc),
-        Metric("log_loss", False, _CLS, _log_loss),
+        Metric("log_loss", False, _CLS, _log_loss, scores_confidence=True),
         Metric("accuracy", True, _CLS, _accuracy),
         Metric("balanced_accuracy", True, _CLS, _balanced_accuracy, balanced_labels=True),
         Metric("f1", True, _CLS, _f1, balanced_labels=True),
