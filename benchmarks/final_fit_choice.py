@@ -1,10 +1,11 @@
 """Refit or bag? The default final fit, chosen on the public suite's training parts only.
 
-    .venv/bin/python benchmarks/final_fit_choice.py --budget 60            # every dataset (~40 min on 2 cores)
+    .venv/bin/python benchmarks/final_fit_choice.py --budget 60            # every dataset (~25 min on 2 cores)
+    .venv/bin/python benchmarks/final_fit_choice.py --seeds 1,2            # two inner splits of each (~50 min)
     .venv/bin/python benchmarks/final_fit_choice.py --report               # reprint the table
 
-For each dataset: the protocol's 75 % training part is split again (25 % inner holdout, random_state=1;
-the public test part is never read). One search runs on the inner training rows with the default final
+For each dataset and inner split seed (``--seeds``, default 1): the protocol's 75 % training part is split
+again (25 % inner holdout, random_state=seed; the public test part is never read). One search runs on the inner training rows with the default final
 fit (a refit on all rows); then the same exported trials are also bagged (each member's k fold models,
 fit on the run's own folds with its seed, exactly as ``fit(final_fit="bag")`` does) and both models are
 scored on the inner holdout with the protocol's metric. One search, two final fits: the comparison is
@@ -30,8 +31,11 @@ OUT = ROOT / "benchmarks" / "out" / "final_fit_choice.jsonl"
 LOWER = {"multiclass", "regression"}  # log loss and RMSE: lower is better
 
 
-def run(name: str, args) -> dict:
-    budget = args.budget
+def run(name: str, args) -> list[dict]:
+    return [run_split(name, int(seed), args.budget) for seed in args.seeds.split(",")]
+
+
+def run_split(name: str, seed: int, budget: float) -> dict:
     import automl
     from automl.ensemble import EnsembleModel
     from automl.evaluation.evaluate import EvalData, TrialSpec
@@ -39,7 +43,7 @@ def run(name: str, args) -> dict:
     from automl.families.registry import get_family
     from automl.search.refit import refit
 
-    task, target, X_in, X_ho, y_in, y_ho = choice_runner.inner_split(name, seed=1, test_size=0.25)
+    task, target, X_in, X_ho, y_in, y_ho = choice_runner.inner_split(name, seed=seed, test_size=0.25)
     with tempfile.TemporaryDirectory() as tmp:
         res = automl.fit(X_in.assign(**{target: y_in}), target, time_budget=budget, seed=0, output_dir=tmp)
         run_dir = res.run_dir
@@ -68,22 +72,30 @@ def run(name: str, args) -> dict:
         pred = model.predict(X_ho) if task == "regression" else model.predict_proba(X_ho)
         return score(task, classes, y_ho, pred)[0]
 
-    return {"dataset": name, "task": task, "budget": budget, "refit": holdout(res.pipeline_), "bag": holdout(bag),
-            "best": res.best_params["family"], "members": len(members)}
+    row = {"dataset": name, "seed": seed, "task": task, "budget": budget, "rows": len(y_in),
+           "refit": holdout(res.pipeline_), "bag": holdout(bag), "best": res.best_params["family"], "members": len(members)}
+    print(json.dumps(row), flush=True)
+    return row
 
 
 def report(path: Path) -> None:
-    rows = {r["dataset"]: r for r in map(json.loads, path.read_text().splitlines())}
+    rows = sorted(map(json.loads, path.read_text().splitlines()), key=lambda r: (r.get("rows", 0), r["dataset"]))
     wins = {"bag": 0, "refit": 0, "tie": 0}
-    print(f"{'dataset':20} {'metric':9} {'refit':>11} {'bag':>11}  better (ties: 0.002 AUC, 1 % log loss / RMSE)")
-    for name, r in rows.items():
+    print(f"{'dataset':20} {'seed':>4} {'rows':>6} {'metric':9} {'refit':>11} {'bag':>11}  better"
+          " (ties: 0.002 AUC, 1 % log loss / RMSE)")
+    for r in rows:
         lower = r["task"] in LOWER
         verdict = {"a": "refit", "b": "bag", "tie": "tie"}[choice_runner.better(r["refit"], r["bag"], not lower)]
         wins[verdict] += 1
         metric = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}[r["task"]]
-        print(f"{name:20} {metric:9} {r['refit']:11.5g} {r['bag']:11.5g}  {verdict}")
-    print(f"bag better on {wins['bag']}, refit better on {wins['refit']}, ties {wins['tie']} (of {len(rows)})")
+        print(f"{r['dataset']:20} {r.get('seed', 1):4d} {r.get('rows', 0):6d} {metric:9} {r['refit']:11.5g} "
+              f"{r['bag']:11.5g}  {verdict}")
+    print(f"bag better on {wins['bag']}, refit better on {wins['refit']}, ties {wins['tie']} (of {len(rows)} splits)")
 
 
 if __name__ == "__main__":
-    choice_runner.main(__doc__, OUT, run, report, lambda ap: ap.add_argument("--budget", type=float, default=60.0))
+    def extra(ap):
+        ap.add_argument("--budget", type=float, default=60.0)
+        ap.add_argument("--seeds", default="1", help="comma-separated inner split seeds")
+
+    choice_runner.main(__doc__, OUT, run, report, extra)
