@@ -18,7 +18,8 @@ class SmoothedKNeighborsClassifier(KNeighborsClassifier):
 
     def fit(self, X, y):
         super().fit(X, y)
-        self.class_prior_ = np.bincount(self._y, minlength=len(self.classes_)) / len(self._y)
+        _, counts = np.unique(np.asarray(y), return_counts=True)  # in the order of classes_ (sorted)
+        self.class_prior_ = counts / counts.sum()
         return self
 
     def predict_proba(self, X):
