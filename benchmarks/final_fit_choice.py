@@ -5,9 +5,9 @@
     .venv/bin/python benchmarks/final_fit_choice.py --report               # reprint the table
 
 For each dataset and inner split seed (``--seeds``, default 1): the protocol's 75 % training part is split
-again (25 % inner holdout, random_state=seed; the public test part is never read). One search runs on the inner training rows with the default final
-fit (a refit on all rows); then the same exported trials are also bagged (each member's k fold models,
-fit on the run's own folds with its seed, exactly as ``fit(final_fit="bag")`` does) and both models are
+again (25 % inner holdout, random_state=seed; the public test part is never read). One search runs on the
+inner training rows with the default final fit (a refit on all rows); then the same exported trials are
+also bagged (each member's k fold models, fit on the run's own folds with its seed, exactly as ``fit(final_fit="bag")`` does) and both models are
 scored on the inner holdout with the protocol's metric. One search, two final fits: the comparison is
 not blurred by two searches finding different trials.
 """
