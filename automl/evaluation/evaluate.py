@@ -132,12 +132,12 @@ def _calibrate(data: EvalData, res: TrialResult, oof: np.ndarray) -> np.ndarray:
     """Mix the class frequencies into the out-of-fold probabilities by the weight that scores best
     (recorded in ``res.params`` for the refit), and rescore the folds with it."""
     priors = fold_priors(data.y, data.fold_id, data.n_classes)
-    rows = data.fold_id >= 0
-    weight = choose_weight(data.y[rows], oof[rows].astype("float64"), priors[rows], data.metric)
+    rows, proba = data.fold_id >= 0, oof.astype("float64")
+    weight = choose_weight(data.y[rows], proba[rows], priors[rows], data.metric)
     if weight == 0:
         return oof
     res.params[PRIOR_WEIGHT] = weight
-    mixed = mix_prior(oof.astype("float64"), priors, weight)
+    mixed = mix_prior(proba, priors, weight)
     res.fold_scores = [data.metric(data.y[val], mixed[val]) for val in
                        (fold_indices(data.fold_id, i)[1] for i in range(len(res.fold_scores)))]
     res.score = float(np.mean(res.fold_scores))
