@@ -12,11 +12,14 @@ from automl.data.profile import DataProfile
 from automl.families.base import FitContext, ModelFamily
 from automl.preprocess import Encoder, TableCleaner
 from automl.preprocess.encode import native_categorical_count
-from automl.task import CLASSIFICATION
+from automl.preprocess.target import NONE, TARGET_TRANSFORM, with_target_transform
+from automl.task import CLASSIFICATION, REGRESSION
 
 # A classifier's point in a trial's params that is not the family's: the weight of the class
 # frequencies mixed into its probabilities (evaluation/calibration.py chooses it after the folds).
 PRIOR_WEIGHT = "prior_weight"
+# Trial params that build_model handles around the family's estimator (never passed to make()).
+PIPELINE_PARAMS = frozenset({PRIOR_WEIGHT, TARGET_TRANSFORM})
 
 
 class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
@@ -90,11 +93,15 @@ def build_model(family: ModelFamily, params: dict, profile: DataProfile, ctx: Fi
                 prior_correction: bool = True) -> Pipeline:
     """Encoder + model (input: TableCleaner output). Classifiers are wrapped to encode labels
     (and, with ``prior_correction``, to undo balanced class weights in log-loss models' probabilities;
-    with ``params[PRIOR_WEIGHT]``, to mix the class frequencies into them)."""
+    with ``params[PRIOR_WEIGHT]``, to mix the class frequencies into them). Regressors with
+    ``params[TARGET_TRANSFORM]`` are fit on the transformed target (preprocess/target.py)."""
     params = dict(params)
     prior_weight = float(params.pop(PRIOR_WEIGHT, 0.0))
+    target_transform = params.pop(TARGET_TRANSFORM, NONE)
     model = family.make(params, ctx)
-    if ctx.task in CLASSIFICATION:
+    if ctx.task == REGRESSION:
+        model = with_target_transform(model, target_transform)
+    elif ctx.task in CLASSIFICATION:
         model = EncodedLabelClassifier(model, prior_correction=prior_correction and family.log_loss_fit,
                                        prior_weight=prior_weight)
     encoder = Encoder(levels=category_levels(profile), opts=family.prep, task=ctx.task, random_state=ctx.seed)

@@ -8,7 +8,8 @@ Format (Optuna's own argument names)::
       max_features: {type: float, low: 0.1, high: 1.0}
     classification:              # binary and multiclass only
       class_weight: {type: categorical, choices: [null, balanced]}
-    regression: {}
+    regression:                  # regression only; target_transform is handled by pipeline.build_model
+      target_transform: {type: categorical, choices: [none, sqrt, log]}
     default: {n_estimators: 200, max_features: 0.5}   # evaluated first (the portfolio)
     portfolio:                   # optional: more points, evaluated after every family's default
       - {n_estimators: 100, max_features: 1.0}

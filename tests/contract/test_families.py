@@ -13,7 +13,7 @@ from automl.evaluation.evaluate import COMPLETE, EvalData, TrialSpec, evaluate
 from automl.evaluation.metrics import get_metric
 from automl.evaluation.splits import make_folds
 from automl.families.registry import BUILTIN, all_families
-from automl.pipeline import build_model, fit_context
+from automl.pipeline import PIPELINE_PARAMS, build_model, fit_context
 from automl.preprocess import TableCleaner
 from automl.spaces import default_dir, load_space
 from automl.task import CLASSIFICATION, CLUSTERING, REGRESSION
@@ -74,8 +74,8 @@ def test_space_keys_are_estimator_parameters(name, task):
     space = load_space(family, task)
     assert len(space.distributions) >= 2, "a search space needs several real hyperparameters"
     ctx = fit_context(family, _data(task).profile, task, 100, 3, 1, 0)
-    est = family.make(dict(space.default), ctx)
-    allowed = _param_names(est) | set(family.derived_params)
+    est = family.make({k: v for k, v in space.default.items() if k not in PIPELINE_PARAMS}, ctx)
+    allowed = _param_names(est) | set(family.derived_params) | PIPELINE_PARAMS
     unknown = sorted(set(space.distributions) - allowed)
     assert not unknown, f"{name}.yaml keys that {type(est).__name__} does not take: {unknown}"
 
