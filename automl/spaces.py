@@ -12,6 +12,7 @@ Format (Optuna's own argument names)::
       target_transform: {type: categorical, choices: [none, sqrt, log]}
     default: {n_estimators: 200, max_features: 0.5}   # evaluated first (the portfolio)
     portfolio:                   # optional: more points, evaluated after every family's default
+                                 # (one that is this task's default again is left out)
       - {n_estimators: 100, max_features: 1.0}
 
 YAML is read with ``yaml.safe_load``: no code in it is ever evaluated.
@@ -80,7 +81,12 @@ def load_space(family, task: str, spec: dict | None = None) -> Space:
     extra = spec.get("portfolio") or []
     if not isinstance(extra, list):
         raise SearchSpaceError(f"{where}: 'portfolio' must be a list of points (mappings of parameter: value).")
-    return Space(dists, default, tuple(_point(p, dists, known, where, "portfolio point") for p in extra))
+    points = [default]
+    for p in extra:  # a point of the other task's section only may be the default again for this task
+        point = _point(p, dists, known, where, "portfolio point")
+        if point not in points:
+            points.append(point)
+    return Space(dists, default, tuple(points[1:]))
 
 
 def _point(point: Any, dists: dict, known: set, where: str, what: str) -> dict[str, Any]:

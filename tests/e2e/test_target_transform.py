@@ -19,6 +19,7 @@ from automl.families.registry import get_family
 from automl.pipeline import build_model, fit_context
 from automl.preprocess import TableCleaner
 from automl.preprocess.target import TRANSFORMS, with_target_transform
+from automl.spaces import load_space
 
 
 @pytest.mark.parametrize("name", sorted(TRANSFORMS))
@@ -88,6 +89,7 @@ def test_the_regression_portfolio_tries_sqrt_and_classification_does_not_repeat_
                      output_dir=tmp_path / "clf", seed=0)
     first, second = _trial_params(clf)
     assert "target_transform" not in first and first != second  # the sqrt point is the default for classes
+    assert load_space(get_family("hist_gradient_boosting"), "binary").portfolio == ()
 
 
 def _trial_params(res) -> list[dict]:
