@@ -75,6 +75,7 @@ def load_space(family, task: str, spec: dict | None = None) -> Space:
     section = "regression" if task == REGRESSION else "classification"
     raw = {**(spec.get("params") or {}), **(spec.get(section) or {})}
     dists = {name: _distribution(name, d, where) for name, d in raw.items()}
+    _check_target_transform(dists, spec, where)
     other = "classification" if section == "regression" else "regression"
     known = set(raw) | set(spec.get(other) or {})
     default = _point(spec.get("default") or {}, dists, known, where, "default")
@@ -87,6 +88,17 @@ def load_space(family, task: str, spec: dict | None = None) -> Space:
         if point not in points:
             points.append(point)
     return Space(dists, default, tuple(points[1:]))
+
+
+def _check_target_transform(dists: dict, spec: dict, where: str) -> None:
+    """``target_transform`` (preprocess/target.py) is a regression parameter with known choices."""
+    from automl.preprocess.target import NONE, TARGET_TRANSFORM, TRANSFORMS
+
+    if TARGET_TRANSFORM in (spec.get("params") or {}) or TARGET_TRANSFORM in (spec.get("classification") or {}):
+        raise SearchSpaceError(f"{where}: {TARGET_TRANSFORM!r} belongs in the 'regression:' section.")
+    bad = [c for c in getattr(dists.get(TARGET_TRANSFORM), "choices", ()) if c != NONE and c not in TRANSFORMS]
+    if bad:
+        raise SearchSpaceError(f"{where}: {TARGET_TRANSFORM} choices {bad} are unknown; use some of {[NONE, *TRANSFORMS]}.")
 
 
 def _point(point: Any, dists: dict, known: set, where: str, what: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 
 import automl
 from automl.data.profile import profile_columns
-from automl.errors import ConfigError
+from automl.errors import ConfigError, SearchSpaceError
 from automl.evaluation.evaluate import COMPLETE, EvalData, TrialSpec, evaluate
 from automl.evaluation.metrics import get_metric
 from automl.evaluation.splits import make_folds
@@ -34,6 +34,16 @@ def test_transforms_invert_and_keep_the_order_of_any_real_target(name):
 def test_an_unknown_transform_is_a_clear_error():
     with pytest.raises(ConfigError, match="target_transform 'cube'.*none"):
         with_target_transform(object(), "cube")
+
+
+def test_a_space_with_a_bad_target_transform_fails_when_loaded():
+    family, depth = get_family("xgboost"), {"max_depth": {"type": "int", "low": 2, "high": 8}}
+    cube = {"target_transform": {"type": "categorical", "choices": ["none", "cube"]}}
+    with pytest.raises(SearchSpaceError, match=r"choices \['cube'\] are unknown"):
+        load_space(family, "regression", {"params": depth, "regression": cube})
+    log = {"target_transform": {"type": "categorical", "choices": ["none", "log"]}}
+    with pytest.raises(SearchSpaceError, match="belongs in the 'regression:' section"):
+        load_space(family, "binary", {"params": {**depth, **log}})
 
 
 def _multiplicative(n: int = 600, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
