@@ -92,13 +92,13 @@ def load_space(family, task: str, spec: dict | None = None) -> Space:
 
 def _check_target_transform(dists: dict, spec: dict, where: str) -> None:
     """``target_transform`` (preprocess/target.py) is a regression parameter with known choices."""
-    from automl.preprocess.target import NONE, TARGET_TRANSFORM, TRANSFORMS
+    from automl.preprocess.target import CHOICES, TARGET_TRANSFORM
 
     if TARGET_TRANSFORM in (spec.get("params") or {}) or TARGET_TRANSFORM in (spec.get("classification") or {}):
         raise SearchSpaceError(f"{where}: {TARGET_TRANSFORM!r} belongs in the 'regression:' section.")
-    bad = [c for c in getattr(dists.get(TARGET_TRANSFORM), "choices", ()) if c != NONE and c not in TRANSFORMS]
+    bad = [c for c in getattr(dists.get(TARGET_TRANSFORM), "choices", ()) if c not in CHOICES]
     if bad:
-        raise SearchSpaceError(f"{where}: {TARGET_TRANSFORM} choices {bad} are unknown; use some of {[NONE, *TRANSFORMS]}.")
+        raise SearchSpaceError(f"{where}: {TARGET_TRANSFORM} choices {bad} are unknown; use some of {list(CHOICES)}.")
 
 
 def _point(point: Any, dists: dict, known: set, where: str, what: str) -> dict[str, Any]:

@@ -40,6 +40,7 @@ def signed_expm1(z: np.ndarray) -> np.ndarray:
 
 # name -> (forward, inverse); module-level functions, so an exported pipeline pickles.
 TRANSFORMS = {"sqrt": (signed_sqrt, signed_square), "log": (signed_log1p, signed_expm1)}
+CHOICES = (NONE, *TRANSFORMS)
 
 
 def with_target_transform(model: Any, name: str) -> Any:
@@ -47,7 +48,7 @@ def with_target_transform(model: Any, name: str) -> Any:
     if name == NONE:
         return model
     if name not in TRANSFORMS:
-        raise ConfigError(f"Unknown target_transform {name!r}; use one of {[NONE, *TRANSFORMS]}.")
+        raise ConfigError(f"Unknown target_transform {name!r}; use one of {list(CHOICES)}.")
     from sklearn.compose import TransformedTargetRegressor
 
     func, inverse = TRANSFORMS[name]
