@@ -66,14 +66,15 @@ def select_honestly(preds: list[np.ndarray], y: np.ndarray, fold_id: np.ndarray,
 
     The folds are split in two groups (even and odd fold numbers; with a single fold, a seeded
     random half of its rows); weights chosen on one group are scored on the other, and the
-    two scores are averaged, like the trials' fold scores.
+    two scores are averaged, like the trials' fold scores. The three selections share the time
+    to ``deadline`` equally: the last one, on all rows, gives the weights and must not be starved.
     """
     groups = _two_groups(fold_id, seed)
     halves, singles = [], []
     sign = 1.0 if metric.greater_is_better else -1.0
     for a in (0, 1):
         pick, held = groups == a, groups != a
-        part = caruana([p[pick] for p in preds], y[pick], metric, fold_id[pick], deadline=deadline)
+        part = caruana([p[pick] for p in preds], y[pick], metric, fold_id[pick], deadline=_share(deadline, 3 - a))
         score_held = fold_scorer(metric, y[held], fold_id[held])
         halves.append(score_held(_blend(preds, part.weights, held)))
         score_pick = fold_scorer(metric, y[pick], fold_id[pick])
@@ -83,6 +84,12 @@ def select_honestly(preds: list[np.ndarray], y: np.ndarray, fold_id: np.ndarray,
     full.honest_score = float(np.mean(halves))
     full.honest_single = float(np.mean(singles))
     return full
+
+
+def _share(deadline: float, calls_left: int) -> float:
+    """The deadline of the next of ``calls_left`` selections splitting the time to ``deadline``."""
+    now = time.monotonic()
+    return now + (deadline - now) / calls_left
 
 
 def fold_scorer(metric: Metric, y: np.ndarray, fold_id: np.ndarray | None):

@@ -86,3 +86,20 @@ def test_pool_adds_each_other_familys_best_trial():
     pool = ensemble_pool(best_first)
     assert [r["trial"] for r in pool] == list(range(N_CANDIDATES)) + [30, 31]
     assert len(best_first) == 33  # the caller's list is left as it was
+
+
+def test_the_three_selections_share_the_time_to_the_deadline(monkeypatch):
+    """The two half-selections (for the honest score) must not use up the time of the last one, whose
+    weights are exported: on a large table a shared deadline left it a single pick."""
+    import time
+
+    from automl.ensemble import selection
+
+    seen, real = [], selection.caruana
+    monkeypatch.setattr(selection, "caruana", lambda *a, deadline, **k: seen.append(deadline) or real(*a, deadline=deadline, **k))
+    preds, y, fold_id = _complementary()
+    start = time.monotonic()
+    end = start + 30.0
+    select_honestly(preds, y, fold_id, get_metric("log_loss", "binary"), deadline=end)
+    assert len(seen) == 3 and seen[0] < seen[1] < seen[2] == end
+    assert seen[0] <= time.monotonic() + 10.0 and seen[1] - start <= 20.0 + 1.0
