@@ -43,8 +43,9 @@ class Metric:
 
 
 def _roc_auc(y, proba):
-    """The area under the ROC curve from ranks (ties share their mean rank): sklearn's
-    roc_auc_score to ~1e-16, 5-18x faster, which matters in ensemble selection (thousands of calls)."""
+    """The area under the ROC curve from ranks (ties share their mean rank): sklearn's roc_auc_score
+    to ~1e-16, 2-18x faster per call (more on fewer rows), which matters in ensemble selection (thousands
+    of calls)."""
     from scipy.stats import rankdata
 
     score = _finite(proba)[:, 1]
@@ -58,7 +59,7 @@ def _roc_auc(y, proba):
 
 def _log_loss(y, proba):
     """Mean -log p(true class), probabilities clipped at 1e-15 and renormalised: sklearn's log_loss
-    on float64 (to ~1e-16), without its input checks, as fast for the same reason as _roc_auc."""
+    on float64 (to ~1e-16) without its input checks, 4-20x faster per call (see _roc_auc for why)."""
     proba = np.clip(_finite(proba), 1e-15, 1)
     proba /= proba.sum(axis=1, keepdims=True)
     return -np.mean(np.log(np.minimum(proba[np.arange(len(proba)), np.asarray(y, dtype=int)], 1 - np.finfo(float).eps)))
