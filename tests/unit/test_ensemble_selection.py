@@ -102,4 +102,4 @@ def test_the_three_selections_share_the_time_to_the_deadline(monkeypatch):
     end = start + 30.0
     select_honestly(preds, y, fold_id, get_metric("log_loss", "binary"), deadline=end)
     assert len(seen) == 3 and seen[0] < seen[1] < seen[2] == end
-    assert seen[0] <= time.monotonic() + 10.0 and seen[1] - start <= 20.0 + 1.0
+    assert seen[0] - start <= 10.5 and seen[1] - start <= 21.0  # a third each (of 30 s), give or take the picking

@@ -28,11 +28,12 @@ def test_log_loss_equals_sklearn_with_zero_and_one_probabilities(seed, dtype):
     proba[:5] = np.eye(k)[rng.integers(0, k, 5)]  # and exact ones
     proba[proba.sum(axis=1) == 0, 0] = 1.0
     proba = proba.astype(dtype)
+    before = proba.copy()
     y = rng.integers(0, k, n)
     clipped = np.clip(proba.astype("float64"), 1e-15, 1)
     expected = log_loss(y, clipped / clipped.sum(axis=1, keepdims=True), labels=np.arange(k))
     assert get_metric("log_loss", "multiclass")(y, proba) == pytest.approx(expected, rel=1e-12)
-    assert proba.dtype == dtype  # the caller's array is left as it was
+    assert proba.dtype == dtype and np.array_equal(proba, before)  # the caller's array is left as it was
 
 
 def test_bad_predictions_are_clear_errors():
