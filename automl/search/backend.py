@@ -61,7 +61,7 @@ class LocalBackend(SearchBackend):
 
     def run(self, driver: "SearchDriver") -> None:
         while (spec := driver.next_trial()) is not None:
-            deadline, why = driver.trial_deadline()
+            deadline, why = driver.trial_deadline(spec.number)
             result = self.worker.evaluate(
                 spec, deadline, lambda step, value: driver.report(spec.number, step, value), driver.stopping, why
             )

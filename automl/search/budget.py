@@ -41,12 +41,12 @@ class Budget:
         return time.monotonic() + refit_reserve < self.end
 
     def trial_deadline(self, refit_reserve: float) -> tuple[float, str]:
-        """When the next trial must stop, and why (shown as the timed-out trial's error)."""
+        """When the next trial must stop, and which limit that is (for the timed-out trial's error)."""
         limit = time.monotonic() + (self.trial_timeout or float("inf"))
         search_end = self.end - refit_reserve
         if search_end < limit:
-            return search_end, "stopped at the end of the time budget (the rest is kept for the final refit)"
-        return limit, f"stopped at the trial time limit ({self.trial_timeout or float('inf'):g} s)"
+            return search_end, "the end of the time budget (the rest is kept for the final refit)"
+        return limit, f"the trial time limit ({self.trial_timeout or float('inf'):g} s)"
 
     def default_reserve(self) -> float:
         """Refit time kept back before any trial has finished."""

@@ -105,7 +105,7 @@ class RayBackend(SearchBackend):
         while True:
             while len(running) < self.workers and not driver.stopping() and (spec := driver.next_trial()) is not None:
                 spec.n_jobs = self.cpus_per_trial
-                deadline, why = driver.trial_deadline()
+                deadline, why = driver.trial_deadline(spec.number)
                 ref = self._tasks.evaluate_task.options(num_cpus=self.cpus_per_trial).remote(
                     self._data, spec, self._mailbox, self.cpus_per_trial)
                 running[ref] = _Running(spec, deadline, why, now_iso())
@@ -143,7 +143,7 @@ class RayBackend(SearchBackend):
                 if stopping:
                     driver.finish(self._lost(run, FAILED, "Interrupted: the search was stopped while this trial ran"))
                 else:
-                    driver.finish(self._lost(run, TIMEOUT, f"TimeoutError: {run.why}"))
+                    driver.finish(self._lost(run, TIMEOUT, f"TimeoutError: stopped at {run.why}"))
 
     @staticmethod
     def _lost(run: _Running, status: str, reason: str) -> TrialResult:

@@ -90,8 +90,9 @@ class WorkerProcess:
 
     # -- requests --------------------------------------------------------------------------
     def evaluate(self, spec: TrialSpec, deadline: float, report: Callable[[int, float], bool],
-                 should_stop: Callable[[], bool] = lambda: False, why: str = "stopped at its time limit") -> TrialResult:
-        """Run one trial; past ``deadline`` (time.monotonic) it is killed and returned as timeout."""
+                 should_stop: Callable[[], bool] = lambda: False, why: str = "its time limit") -> TrialResult:
+        """Run one trial; past ``deadline`` (time.monotonic) it is killed and returned as timeout
+        (``why`` names that deadline in the trial's error)."""
         started, pid = now_iso(), self.pid
         try:
             self._request("evaluate", spec, deadline, should_stop)
@@ -103,7 +104,7 @@ class WorkerProcess:
                     return body
         except TimeoutError:
             self.restart()
-            return self._lost(spec, TIMEOUT, f"TimeoutError: {why}", started, pid)
+            return self._lost(spec, TIMEOUT, f"TimeoutError: stopped at {why}", started, pid)
         except Stopped:
             self.restart()
             return self._lost(spec, FAILED, "Interrupted: the search was stopped while this trial ran", started, pid)

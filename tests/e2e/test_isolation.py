@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import automl
-from tests.families_for_tests import RAISING_SPACE, SLEEPER_SPACE, make_raising, make_sleeper
+from tests.families_for_tests import RAISING_SPACE, SLEEPER_SPACE, make_coin, make_raising, make_sleeper
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +56,26 @@ def test_sleeping_family_times_out_and_fit_keeps_its_budget(breast_cancer, out_d
     assert res.best_params["family"] == "linear"
     # the trials sleep 500+ s; fit must still return near its budget (exact figures are in the benchmark)
     assert wall < budget * 1.1 + 2 + 10
+
+
+def test_trial_that_cannot_finish_in_time_is_stopped_after_its_second_fold(breast_cancer, out_dir):
+    """5 folds of ~1.5 s each cannot finish within a 6 s trial limit: the pace of folds 1-2 says so, and
+    the trial is stopped there with its two folds recorded (killed at 6 s, it would keep none)."""
+    space = {"params": {"seconds": {"type": "float", "low": 1.5, "high": 1.51}}, "default": {"seconds": 1.5}}
+    automl.register_family("slow_folds", make_coin, space, tasks=["binary", "multiclass"])
+    try:
+        res = automl.fit(breast_cancer, "target", n_trials=3, trial_timeout=6, cv=5, output_dir=out_dir,
+                         include=["slow_folds", "linear"], ensemble=False)
+    finally:
+        automl.unregister_family("slow_folds")
+    slow = [r for r in res.run_dir.joinpath("trials.jsonl").read_text().splitlines() if '"slow_folds"' in r]
+    records = [json.loads(r) for r in slow]
+    assert records and all(r["status"] == "timeout" for r in records)
+    for r in records:
+        assert r["error"].startswith("TimeoutError: stopped after fold 2 of 5"), r["error"]
+        assert r["error"].endswith("the rest would run past the trial time limit (6 s)")
+        assert len(r["fold_scores"]) == 2
+    assert res.best_params["family"] == "linear"
 
 
 def test_worker_killed_mid_trial_is_recorded_as_failed(breast_cancer, out_dir, bad_families):

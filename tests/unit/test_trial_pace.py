@@ -1,0 +1,87 @@
+"""A trial whose folds, at their measured pace, would end past its deadline is stopped at once
+(recorded as ``timeout``) instead of being killed there with nothing to show."""
+
+from __future__ import annotations
+
+import optuna
+import pytest
+
+from automl.evaluation.evaluate import PRUNED, TIMEOUT, TrialResult
+from automl.evaluation.metrics import get_metric
+from automl.families.registry import families_for
+from automl.results.store import RunStore
+from automl.search.budget import Budget
+from automl.search.driver import SearchDriver
+from automl.spaces import load_space
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr("time.monotonic", fake)
+    return fake
+
+
+def make_driver(tmp_path, rungs: tuple[float, ...] = (), n_folds: int = 5) -> SearchDriver:
+    families = {f.name: f for f in families_for("binary", ["linear"])}
+    study = optuna.create_study(direction="maximize", pruner=optuna.pruners.NopPruner(),
+                                sampler=optuna.samplers.RandomSampler(seed=0))
+    return SearchDriver(study=study, spaces={n: load_space(f, "binary", None) for n, f in families.items()},
+                        families=families, metric=get_metric(None, "binary"),
+                        budget=Budget(time_budget=None, n_trials=None, trial_timeout=10.0),
+                        store=RunStore.create(tmp_path), records=[], n_rows=1000, n_train_rows=800,
+                        n_folds=n_folds, seed=0, n_jobs=1, rungs=rungs)
+
+
+def run_folds(driver: SearchDriver, clock: Clock, number: int, step_seconds: list[float]) -> list[bool]:
+    """Report one step after each of ``step_seconds``; the driver's answers (True: stop)."""
+    answers = []
+    for step, seconds in enumerate(step_seconds):
+        clock.now += seconds
+        answers.append(driver.report(number, step, 0.9))
+    return answers
+
+
+def test_a_trial_that_would_overrun_is_stopped_after_its_second_fold(tmp_path, clock):
+    driver = make_driver(tmp_path)
+    spec = driver.next_trial()
+    # 4 s of start-up before fold 0 do not count; then 3 s a fold: 4 + 3 + 3 + 3 x 3 = 19 s > 10 s
+    assert run_folds(driver, clock, spec.number, [4.0, 3.0]) == [False, True]
+    driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, fold_scores=[0.9, 0.9]))
+    record = driver.records[-1]
+    assert record["status"] == TIMEOUT
+    assert record["error"] == ("TimeoutError: stopped after fold 2 of 5 (3.0 s a fold): the rest would run past"
+                               " the trial time limit (10 s)")
+    assert record["fold_scores"] == [0.9, 0.9]
+
+
+def test_a_trial_that_fits_in_time_is_left_alone(tmp_path, clock):
+    driver = make_driver(tmp_path)
+    spec = driver.next_trial()
+    # a slow start-up (5 s) and 1 s folds: 5 + 5 x 1 = 10 s, within the limit
+    assert run_folds(driver, clock, spec.number, [5.0, 1.0, 1.0, 1.0]) == [False] * 4
+
+
+def test_the_pace_is_timed_from_the_last_rung_not_from_the_small_fits(tmp_path, clock):
+    driver = make_driver(tmp_path, rungs=(1 / 3,), n_folds=3)
+    spec = driver.next_trial()
+    # the rung (a third of fold 0's rows) reports at 1 s; fold 0 on all rows takes 4 s: 5 + 2 x 4 = 13 s > 10 s
+    assert run_folds(driver, clock, spec.number, [1.0, 4.0]) == [False, True]
+    driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, fold_scores=[0.9]))
+    assert driver.records[-1]["error"].startswith("TimeoutError: stopped after fold 1 of 3 (4.0 s a fold)")
+
+
+def test_a_trial_the_pruner_stops_stays_pruned(tmp_path, clock):
+    driver = make_driver(tmp_path)
+    spec = driver.next_trial()
+    run_folds(driver, clock, spec.number, [1.0, 1.0])
+    driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, fold_scores=[0.9, 0.9]))
+    assert driver.records[-1]["status"] == PRUNED and driver.records[-1]["error"] is None
