@@ -1,8 +1,7 @@
 """Evaluate one trial: a pure function of (data, folds, family, params) that any backend can run.
 
-It never touches Optuna or the run folder. A ``report(step, value, seconds) -> bool`` callback
-receives a score after each step, with the seconds of fitting and predicting so far, and answers
-whether to stop the trial. On large data a trial first
+It never touches Optuna or the run folder. A ``report(step, value) -> bool`` callback
+receives a score after each step and answers whether to prune. On large data a trial first
 fits on growing row fractions of fold 0's training rows (``TrialSpec.rungs``: successive
 halving over rows), one step each; then each fold is a step, reporting the running mean.
 Clustering trials have no folds (evaluation/clustering.py).
@@ -90,7 +89,7 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def evaluate(data: EvalData, spec: TrialSpec, report: Callable[[int, float, float], bool] | None = None) -> TrialResult:
+def evaluate(data: EvalData, spec: TrialSpec, report: Callable[[int, float], bool] | None = None) -> TrialResult:
     """Cross-validate ``spec`` on ``data``; failures come back as a ``failed`` result, never raised."""
     res = TrialResult(spec.number, spec.family.name, dict(spec.params), COMPLETE, started_at=now_iso(), worker=worker_name())
     try:
@@ -120,7 +119,7 @@ def _run_folds(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> Non
         if oof is not None:
             oof[val] = pred
         res.score = float(np.mean(res.fold_scores))
-        if report is not None and i < k - 1 and report(len(spec.rungs) + i, res.score, _work_s(res)):
+        if report is not None and i < k - 1 and report(len(spec.rungs) + i, res.score):
             res.status = PRUNED
             return
     if calibrates:
@@ -156,16 +155,11 @@ def _run_rungs(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> boo
         rows = np.sort(order[: max(1, int(fraction * len(train)))])
         res.rung_scores.append(data.metric(data.y[val], _fit_predict(data, spec, rows, val, res)))
         res.score = res.rung_scores[-1]
-        if report is not None and report(step, res.score, _work_s(res)):
+        if report is not None and report(step, res.score):
             res.status = PRUNED
             return True
     res.score = None
     return False
-
-
-def _work_s(res: TrialResult) -> float:
-    """Seconds the trial has spent fitting and predicting so far (its pace, without a worker's start-up)."""
-    return res.fit_time_s + res.predict_time_s
 
 
 def _fit_predict(data: EvalData, spec: TrialSpec, train: np.ndarray, val: np.ndarray, res: TrialResult) -> np.ndarray:

@@ -63,7 +63,7 @@ class LocalBackend(SearchBackend):
         while (spec := driver.next_trial()) is not None:
             deadline, why = driver.trial_deadline(spec.number)
             result = self.worker.evaluate(
-                spec, deadline, lambda *step: driver.report(spec.number, *step), driver.stopping, why
+                spec, deadline, lambda step, value: driver.report(spec.number, step, value), driver.stopping, why
             )
             driver.finish(result)
 

@@ -74,24 +74,29 @@ class SearchDriver:
         clock = self._clocks[number]
         return clock.deadline, clock.limit
 
-    def report(self, number: int, step: int, value: float, seconds: float) -> bool:
-        """Record a step's running score; True when the pruner says stop this trial, or when it
-        would not finish before its deadline (``seconds``: its fitting and predicting so far)."""
+    def report(self, number: int, step: int, value: float) -> bool:
+        """Record a fold's running score; True when the pruner says stop this trial, or when it
+        would not finish before its deadline."""
         trial = self._running[number]
         trial.report(value, step)
-        return trial.should_prune() or self._would_overrun(number, step, seconds)
+        return trial.should_prune() or self._would_overrun(number, step)
 
-    def _would_overrun(self, number: int, step: int, seconds: float) -> bool:
-        """True when the trial's remaining folds, at the pace of those done (the worker's own
-        fit and predict seconds, so neither its start-up nor the row-fraction rungs count), would
-        end past its deadline."""
-        clock = self._clocks[number]
-        folds_done = step - len(self.rungs) + 1
-        if folds_done <= 0:  # a rung: its smaller fits are no guide to a fold's time
-            clock.rung_seconds = seconds
+    def _would_overrun(self, number: int, step: int) -> bool:
+        """True when the trial's folds, at the pace measured so far, would end past its deadline.
+        The pace is timed between reports (from the last row-fraction rung's, else from fold 0's),
+        so a worker's start-up and the rungs' smaller fits do not count."""
+        clock, now = self._clocks[number], time.monotonic()
+        first_fold = len(self.rungs)  # the step fold 0 reports at
+        timed_from = first_fold - 1 if self.rungs else first_fold
+        if step <= timed_from:
+            if step == timed_from:
+                clock.paced_from = (step, now)
             return False
-        per_fold = (seconds - clock.rung_seconds) / folds_done
-        if time.monotonic() + per_fold * (self.n_folds - folds_done) <= clock.deadline:
+        if clock.paced_from is None:  # that report was not seen: no pace to go by
+            return False
+        per_fold = (now - clock.paced_from[1]) / (step - clock.paced_from[0])
+        folds_done = step - first_fold + 1
+        if now + per_fold * (self.n_folds - folds_done) <= clock.deadline:
             return False
         clock.stopped = (f"TimeoutError: stopped after fold {folds_done} of {self.n_folds} ({per_fold:.1f} s a fold):"
                          f" the rest would run past {clock.limit}")
@@ -111,8 +116,8 @@ class SearchDriver:
             trial.set_user_attr("error", result.error)
         if result.status == COMPLETE:
             self.study.tell(trial, result.score)
-        elif result.status in (PRUNED, TIMEOUT):  # TPE ranks pruned trials below complete ones and
-            self.study.tell(trial, state=_state("PRUNED"))  # ignores failed ones: slow points are not proposed again
+        elif result.status == PRUNED:
+            self.study.tell(trial, state=_state("PRUNED"))
         else:
             self.study.tell(trial, state=_state("FAIL"))
         record = to_record(result)
@@ -183,12 +188,12 @@ class SearchDriver:
 
 @dataclasses.dataclass
 class _Clock:
-    """A running trial's deadline and the limit it stands for, the seconds its row-fraction rungs
-    took, and why it was stopped early (None unless it was)."""
+    """A running trial's deadline and the limit it stands for, the report its pace is timed from
+    (step, time), and why it was stopped early (None unless it was)."""
 
     deadline: float
     limit: str
-    rung_seconds: float = 0.0
+    paced_from: tuple[int, float] | None = None
     stopped: str | None = None
 
 

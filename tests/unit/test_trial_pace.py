@@ -41,52 +41,47 @@ def make_driver(tmp_path, rungs: tuple[float, ...] = (), n_folds: int = 5) -> Se
                         n_folds=n_folds, seed=0, n_jobs=1, rungs=rungs)
 
 
-def run_steps(driver: SearchDriver, clock: Clock, number: int, steps: list[tuple[float, float]]) -> list[bool]:
-    """Report one step after each ``(wall seconds, the worker's fit and predict seconds)``; the
-    driver's answers (True: stop)."""
-    answers, work = [], 0.0
-    for step, (wall, seconds) in enumerate(steps):
-        clock.now += wall
-        work += seconds
-        answers.append(driver.report(number, step, 0.9, work))
+def run_folds(driver: SearchDriver, clock: Clock, number: int, step_seconds: list[float]) -> list[bool]:
+    """Report one step after each of ``step_seconds``; the driver's answers (True: stop)."""
+    answers = []
+    for step, seconds in enumerate(step_seconds):
+        clock.now += seconds
+        answers.append(driver.report(number, step, 0.9))
     return answers
 
 
-def test_a_trial_that_would_overrun_is_stopped_after_its_first_fold(tmp_path, clock):
+def test_a_trial_that_would_overrun_is_stopped_after_its_second_fold(tmp_path, clock):
     driver = make_driver(tmp_path)
     spec = driver.next_trial()
-    # a 3 s fold after 2 s of worker start-up: 5 s + 4 more folds x 3 s = 17 s > 10 s
-    assert run_steps(driver, clock, spec.number, [(5.0, 3.0)]) == [True]
-    driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, fold_scores=[0.9]))
+    # 4 s of start-up before fold 0 do not count; then 3 s a fold: 4 + 3 + 3 + 3 x 3 = 19 s > 10 s
+    assert run_folds(driver, clock, spec.number, [4.0, 3.0]) == [False, True]
+    driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, fold_scores=[0.9, 0.9]))
     record = driver.records[-1]
     assert record["status"] == TIMEOUT
-    assert record["error"] == ("TimeoutError: stopped after fold 1 of 5 (3.0 s a fold): the rest would run past"
+    assert record["error"] == ("TimeoutError: stopped after fold 2 of 5 (3.0 s a fold): the rest would run past"
                                " the trial time limit (10 s)")
-    assert record["fold_scores"] == [0.9]
-    assert driver.study.trials[spec.number].state == optuna.trial.TrialState.PRUNED  # TPE sees it as a poor point
+    assert record["fold_scores"] == [0.9, 0.9]
 
 
 def test_a_trial_that_fits_in_time_is_left_alone(tmp_path, clock):
     driver = make_driver(tmp_path)
     spec = driver.next_trial()
-    # a slow start-up (4 s) and 1 s folds: 4 + 5 x 1 = 9 s, within the limit (timed from the trial's start,
-    # fold 0 would seem to take 5 s and the trial 25 s)
-    assert run_steps(driver, clock, spec.number, [(5.0, 1.0), (1.0, 1.0), (1.0, 1.0), (1.0, 1.0)]) == [False] * 4
+    # a slow start-up (5 s) and 1 s folds: 5 + 5 x 1 = 10 s, within the limit
+    assert run_folds(driver, clock, spec.number, [5.0, 1.0, 1.0, 1.0]) == [False] * 4
 
 
-def test_the_pace_leaves_out_the_rungs(tmp_path, clock):
+def test_the_pace_is_timed_from_the_last_rung_not_from_the_small_fits(tmp_path, clock):
     driver = make_driver(tmp_path, rungs=(1 / 3,), n_folds=3)
     spec = driver.next_trial()
-    # the rung (a third of fold 0's rows) takes 2 s; fold 0 on all rows 3 s: 5 + 2 x 3 = 11 s > 10 s
-    # (with the rung counted as a fold, 5 + 2 x 2.5 = 10 s would pass)
-    assert run_steps(driver, clock, spec.number, [(2.0, 2.0), (3.0, 3.0)]) == [False, True]
+    # the rung (a third of fold 0's rows) reports at 1 s; fold 0 on all rows takes 4 s: 5 + 2 x 4 = 13 s > 10 s
+    assert run_folds(driver, clock, spec.number, [1.0, 4.0]) == [False, True]
     driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, fold_scores=[0.9]))
-    assert driver.records[-1]["error"].startswith("TimeoutError: stopped after fold 1 of 3 (3.0 s a fold)")
+    assert driver.records[-1]["error"].startswith("TimeoutError: stopped after fold 1 of 3 (4.0 s a fold)")
 
 
 def test_a_trial_the_pruner_stops_stays_pruned(tmp_path, clock):
     driver = make_driver(tmp_path)
     spec = driver.next_trial()
-    run_steps(driver, clock, spec.number, [(1.0, 1.0), (1.0, 1.0)])
+    run_folds(driver, clock, spec.number, [1.0, 1.0])
     driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, fold_scores=[0.9, 0.9]))
     assert driver.records[-1]["status"] == PRUNED and driver.records[-1]["error"] is None
