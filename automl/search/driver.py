@@ -84,7 +84,8 @@ class SearchDriver:
     def _would_overrun(self, number: int, step: int) -> bool:
         """True when the trial's folds, at the pace measured so far, would end past its deadline.
         The pace is timed between reports (from the last row-fraction rung's, else from fold 0's),
-        so a worker's start-up and the rungs' smaller fits do not count."""
+        so neither a worker's start-up, nor a family's first fit (which also imports its library),
+        nor the rungs' smaller fits count."""
         clock, now = self._clocks[number], time.monotonic()
         first_fold = len(self.rungs)  # the step fold 0 reports at
         timed_from = first_fold - 1 if self.rungs else first_fold

@@ -59,7 +59,7 @@ def test_sleeping_family_times_out_and_fit_keeps_its_budget(breast_cancer, out_d
 
 
 def test_trial_that_cannot_finish_in_time_is_stopped_after_its_second_fold(breast_cancer, out_dir):
-    """5 folds of ~1.5 s each cannot finish within a 6 s trial limit: the pace of folds 1-2 says so, and
+    """5 folds of ~1.5 s each cannot finish within a 6 s trial limit: the second fold's time says so, and
     the trial is stopped there with its two folds recorded (killed at 6 s, it would keep none)."""
     space = {"params": {"seconds": {"type": "float", "low": 1.5, "high": 1.51}}, "default": {"seconds": 1.5}}
     automl.register_family("slow_folds", make_coin, space, tasks=["binary", "multiclass"])

@@ -53,7 +53,7 @@ def run_folds(driver: SearchDriver, clock: Clock, number: int, step_seconds: lis
 def test_a_trial_that_would_overrun_is_stopped_after_its_second_fold(tmp_path, clock):
     driver = make_driver(tmp_path)
     spec = driver.next_trial()
-    # 4 s of start-up before fold 0 do not count; then 3 s a fold: 4 + 3 + 3 + 3 x 3 = 19 s > 10 s
+    # fold 0 reports at 4 s (start-up included: not timed); fold 1 takes 3 s: 7 s + 3 folds x 3 s = 16 s > 10 s
     assert run_folds(driver, clock, spec.number, [4.0, 3.0]) == [False, True]
     driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, fold_scores=[0.9, 0.9]))
     record = driver.records[-1]
@@ -66,7 +66,8 @@ def test_a_trial_that_would_overrun_is_stopped_after_its_second_fold(tmp_path, c
 def test_a_trial_that_fits_in_time_is_left_alone(tmp_path, clock):
     driver = make_driver(tmp_path)
     spec = driver.next_trial()
-    # a slow start-up (5 s) and 1 s folds: 5 + 5 x 1 = 10 s, within the limit
+    # fold 0 reports at 5 s (a slow start-up), then 1 s folds: 6 s + 3 x 1 s = 9 s, within the limit
+    # (timed from the trial's start, fold 0's 5 s would project 25 s)
     assert run_folds(driver, clock, spec.number, [5.0, 1.0, 1.0, 1.0]) == [False] * 4
 
 
