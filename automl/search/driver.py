@@ -54,12 +54,13 @@ class SearchDriver:
         return bool(self.stop is not None and self.stop.is_set())
 
     def next_trial(self) -> TrialSpec | None:
-        if self.stopping() or not self.budget.can_start(self.refit_reserve()):
+        reserve = self.refit_reserve()
+        if self.stopping() or not self.budget.can_start(reserve):
             return None
         trial = self.study.ask()
         family, params = suggest(trial, self.spaces)
         self._running[trial.number] = trial
-        deadline, limit = self.budget.trial_deadline(self.refit_reserve())
+        deadline, limit = self.budget.trial_deadline(reserve)
         self._clocks[trial.number] = _Clock(deadline, limit)
         self.budget.started += 1
         return TrialSpec(trial.number, self.families[family], params, seed=self.seed, n_jobs=self.n_jobs,
