@@ -92,11 +92,11 @@ class SearchDriver:
         timed_from = first_fold - 1 if self.rungs else first_fold
         if step <= timed_from:
             if step == timed_from:
-                clock.paced_from = (step, now)
+                clock.paced_from = now
             return False
         if clock.paced_from is None:  # that report was not seen: no pace to go by
             return False
-        per_fold = (now - clock.paced_from[1]) / (step - clock.paced_from[0])
+        per_fold = (now - clock.paced_from) / (step - timed_from)
         folds_done = step - first_fold + 1
         if now + per_fold * (self.n_folds - folds_done) <= clock.deadline:
             return False
@@ -190,12 +190,12 @@ class SearchDriver:
 
 @dataclasses.dataclass
 class _Clock:
-    """A running trial's deadline and the limit it stands for, the report its pace is timed from
-    (step, time), and why it was stopped early (None unless it was)."""
+    """A running trial's deadline and the limit it stands for, when the report its pace is timed
+    from came in, and why it was stopped early (None unless it was)."""
 
     deadline: float
     limit: str
-    paced_from: tuple[int, float] | None = None
+    paced_from: float | None = None
     stopped: str | None = None
 
 
