@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/portfolio_choice.py                     # every dataset (~25 min on 2 cores)
     .venv/bin/python benchmarks/portfolio_choice.py --report            # reprint the table
+    .venv/bin/python benchmarks/portfolio_choice.py --families lightgbm --max-rows 20000 \
+        --points '[{"num_leaves": 128, ...}]' --out benchmarks/out/lgbm_points.jsonl  # named points too
 
 The search evaluates each family's ``default:`` point first (the portfolio). Here the defaults meet
 rivals: for each family, its default and ``--candidates`` points drawn at random (seeded) from its
@@ -37,10 +39,11 @@ OUT = ROOT / "benchmarks" / "out" / "portfolio_choice.jsonl"
 FAMILIES = ("xgboost", "lightgbm", "hist_gradient_boosting")
 
 
-def candidates(family, task: str, n: int) -> list[dict]:
-    """The default, then ``n`` points drawn with a fixed seed: the same points on every dataset. They are
-    drawn from the classification space (a regression space differs only by lacking class keys, which
-    would shift the random stream) and keep the keys of ``task``'s space."""
+def candidates(family, task: str, n: int, named: list[dict] = ()) -> list[dict]:
+    """The default, the ``named`` points (e.g. another library's published defaults), then ``n`` points
+    drawn with a fixed seed: the same points on every dataset. They are drawn from the classification
+    space (a regression space differs only by lacking class keys, which would shift the random stream);
+    every point keeps the keys of ``task``'s space."""
     import optuna
 
     from automl.search.sampling import suggest
@@ -49,7 +52,7 @@ def candidates(family, task: str, n: int) -> list[dict]:
     space, drawn_from = load_space(family, task), load_space(family, "binary")
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
-    points = [dict(space.default)]
+    points = [dict(space.default), *({k: v for k, v in p.items() if k in space.distributions} for p in named)]
     for _ in range(n):
         trial = study.ask()
         point = suggest(trial, {family.name: drawn_from})[1]
@@ -67,12 +70,14 @@ def run(name: str, args) -> list[dict]:
     for fam in args.families.split(","):
         family = get_family(fam)
         scores, seconds = [], []
-        for point in candidates(family, task, args.candidates):
+        points = candidates(family, task, args.candidates, json.loads(args.points))
+        for point in points:
             res = evaluate(data, TrialSpec(0, family, point, seed=0, n_jobs=2, keep_oof=False))
             scores.append(res.score if not res.error else None)
             seconds.append(round(res.fit_time_s, 2))
         rows.append({"dataset": name, "task": task, "metric": metric.name, "family": fam, "n_rows": len(data.y),
-                     "greater_is_better": metric.greater_is_better, "scores": scores, "fit_s": seconds})
+                     "greater_is_better": metric.greater_is_better, "scores": scores, "fit_s": seconds,
+                     "points": points})
         print(f"{name:20} {fam:22} default {scores[0]:.5g}, best other "
               f"{max((s for s in scores[1:] if s is not None), key=lambda s: s if metric.greater_is_better else -s):.5g}",
               flush=True)
@@ -124,13 +129,17 @@ def report(path: Path) -> None:
         chosen = Counter(_pick(np.delete(norm, i, axis=0), [0]) for i in range(len(norm)))
         point, times = chosen.most_common(1)[0]
         print(f"{fam}: the point that pairs best with the default, chosen on {times} of {len(norm)} held-out datasets:"
-              f" candidate {point} = {candidates(_family(fam), 'binary', len(norm[0]) - 1)[point]}")
+              f" candidate {point} = {_points(rows, fam)[point]}")
 
 
-def _family(name: str):
+def _points(rows: list[dict], fam: str) -> list[dict]:
+    """The family's points as a classification table's rows list them (rows made before the points were
+    stored: the default and the seeded random draws)."""
     from automl.families.registry import get_family
 
-    return get_family(name)
+    rows = [r for r in rows if r["family"] == fam]
+    stored = [r["points"] for r in rows if "points" in r and r["task"] != "regression"]
+    return stored[0] if stored else candidates(get_family(fam), "binary", len(rows[0]["scores"]) - 1)
 
 
 if __name__ == "__main__":
@@ -138,5 +147,6 @@ if __name__ == "__main__":
         ap.add_argument("--families", default=",".join(FAMILIES), help="comma-separated")
         ap.add_argument("--candidates", type=int, default=5, help="random points per family besides the default")
         ap.add_argument("--max-rows", type=int, default=5000, help="subsample larger training parts to this")
+        ap.add_argument("--points", default="[]", help="JSON list of named points tried after the default")
 
     choice_runner.main(__doc__, OUT, run, report, extra)
