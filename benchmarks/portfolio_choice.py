@@ -133,12 +133,12 @@ def report(path: Path) -> None:
 
 
 def _points(rows: list[dict], fam: str) -> list[dict]:
-    """The family's points as a classification table's rows list them (rows made before the points were
-    stored: the default and the seeded random draws)."""
+    """The family's points as its rows list them, a classification table's first (it has the class keys);
+    for rows made before the points were stored, the default and the seeded random draws."""
     from automl.families.registry import get_family
 
-    rows = [r for r in rows if r["family"] == fam]
-    stored = [r["points"] for r in rows if "points" in r and r["task"] != "regression"]
+    rows = sorted((r for r in rows if r["family"] == fam), key=lambda r: r["task"] == "regression")
+    stored = [r["points"] for r in rows if "points" in r]
     return stored[0] if stored else candidates(get_family(fam), "binary", len(rows[0]["scores"]) - 1)
 
 
