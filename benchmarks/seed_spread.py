@@ -14,11 +14,13 @@ It measures only; it chooses nothing (choices are made on the training parts, se
 from __future__ import annotations
 
 import argparse
-import json
 from collections import defaultdict
 from pathlib import Path
 
-from compare import LOWER_IS_BETTER, _tie
+from choice_runner import better
+from compare import LOWER_IS_BETTER, read_rows
+
+OUTCOME = {"b": 0, "tie": 1, "a": 2}  # better(baseline, automl, ...) -> index in wins/ties/losses
 
 
 def spread(rows: list[dict], budget: float, system: str, vs: str) -> None:
@@ -38,15 +40,14 @@ def spread(rows: list[dict], budget: float, system: str, vs: str) -> None:
         seeds = sorted(set(mine) & set(theirs))
         if not seeds:
             continue
-        lower = metrics[d] in LOWER_IS_BETTER
+        higher = metrics[d] not in LOWER_IS_BETTER
         wtl = [0, 0, 0]
         for s in seeds:
-            a, b = mine[s], theirs[s]
-            wtl[1 if _tie(a, b, metrics[d]) else 0 if (a < b if lower else a > b) else 2] += 1
+            wtl[OUTCOME[better(theirs[s], mine[s], higher)]] += 1
         total = [t + n for t, n in zip(total, wtl)]
         m = sum(mine[s] for s in seeds) / len(seeds)
         o = sum(theirs[s] for s in seeds) / len(seeds)
-        verdict = "tie" if _tie(m, o, metrics[d]) else "win" if (m < o if lower else m > o) else "loss"
+        verdict = ("win", "tie", "loss")[OUTCOME[better(o, m, higher)]]
         print(f"  {d:20s} {metrics[d]:8s} {len(seeds):5d} {m:12.5g} {min(mine[s] for s in seeds):10.5g} "
               f"{max(mine[s] for s in seeds):10.5g} {o:12.5g}  {'/'.join(map(str, wtl)):7s} {verdict}")
     print(f"  all seeds: {'/'.join(map(str, total))}")
@@ -59,8 +60,7 @@ def main() -> None:
     ap.add_argument("--system", default="automl")
     ap.add_argument("--vs", default="xgboost")
     args = ap.parse_args()
-    rows = [json.loads(line) for p in args.results for line in p.read_text().splitlines() if line.strip()]
-    spread(rows, args.budget, args.system, args.vs)
+    spread([r for p in args.results for r in read_rows(p)], args.budget, args.system, args.vs)
 
 
 if __name__ == "__main__":
