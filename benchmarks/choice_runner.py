@@ -119,6 +119,7 @@ def main(doc: str, out: Path, run: Callable[[str], dict | list[dict]], report: C
             raise SystemExit(f"{DATA} is missing: this benchmark needs ../shared/datasets.")
         names = args.datasets.split(",") if args.datasets else \
             [e["name"] for e in json.loads((DATA / "manifest.json").read_text())]
+        args.out.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no benchmarks/out yet
         done = {json.loads(line)["dataset"] for line in args.out.read_text().splitlines()} if args.out.exists() else set()
         for name in names:
             if name not in done:
