@@ -21,7 +21,7 @@ def test_import_automl_loads_no_heavy_module():
 
 @pytest.mark.slow
 def test_quickstart_example_runs(tmp_path):
-    out = subprocess.run([sys.executable, str(ROOT / "examples" / "quickstart.py"), "--budget", "15",
+    out = subprocess.run([sys.executable, str(ROOT / "examples" / "quickstart.py"), "--budget", "8",
                           "--output", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "test roc_auc: 0.9" in out.stdout

@@ -14,7 +14,7 @@ from automl.errors import ConfigError
 
 
 def test_bag_is_exactly_the_models_cross_validation_scored(breast_cancer, out_dir, tmp_path):
-    res = automl.fit(breast_cancer, "target", n_trials=3, include=["random_forest"], ensemble=False,
+    res = automl.fit(breast_cancer, "target", n_trials=1, include=["random_forest"], ensemble=False,
                      final_fit="bag", output_dir=out_dir, seed=0)
     bag = res.pipeline_
     fold_id = np.load(res.run_dir / "folds.npy")

@@ -131,7 +131,7 @@ def test_on_trial_callback_and_stop_signal(breast_cancer, out_dir):
 def test_pipeline_is_plain_sklearn(breast_cancer, out_dir):
     from sklearn.pipeline import Pipeline
 
-    res = automl.fit(breast_cancer, "target", n_trials=3, output_dir=out_dir, include=["random_forest"])
+    res = automl.fit(breast_cancer, "target", n_trials=1, output_dir=out_dir, include=["random_forest"])
     assert isinstance(res.pipeline_, Pipeline) and res.final_fit == "refit"
     X = breast_cancer.drop(columns=["target"])
     assert np.array_equal(res.pipeline_.predict(X), res.predict(X))

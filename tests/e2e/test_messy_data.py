@@ -10,7 +10,7 @@ import automl
 
 pytestmark = pytest.mark.slow
 rng = np.random.default_rng(0)
-FAST = dict(n_trials=5, time_budget=60, include=["linear", "hist_gradient_boosting", "xgboost"])
+FAST = dict(n_trials=3, time_budget=60, include=["linear", "hist_gradient_boosting", "xgboost"])
 
 
 def messy_frame(n: int = 600) -> pd.DataFrame:

@@ -48,13 +48,13 @@ def _intervals(board):
 def test_trials_run_on_both_nodes_and_overlap(cluster, breast_cancer, out_dir):
     backend = automl.RayBackend(workers=2, address=cluster.address)
     seen = []
-    res = automl.fit(breast_cancer, "target", n_trials=16, time_budget=120, output_dir=out_dir, backend=backend,
+    res = automl.fit(breast_cancer, "target", n_trials=8, time_budget=120, output_dir=out_dir, backend=backend,
                      include=["linear", "hist_gradient_boosting", "random_forest", "extra_trees"], on_trial=seen.append,
                      final_fit="bag")
     assert max(r["running"] for r in seen) == 2  # what the live view shows as "running"
     board = res.leaderboard
     trials = board[board["trial"] >= 0]  # the ensemble, if any, is a row of its own (trial -1, worker "driver")
-    assert len(trials) == 16 and (trials["status"] == "complete").sum() >= 4
+    assert len(trials) == 8 and (trials["status"] == "complete").sum() >= 4
     assert set(board.loc[board["trial"] < 0, "worker"]) <= {"driver"}
     nodes = {w.split(":")[0] for w in trials["worker"] if w != "ray"}
     assert len(nodes) == 2, board["worker"].tolist()  # node id : pid

@@ -96,7 +96,8 @@ def test_holdout_cv(diabetes, out_dir):
 
 
 def test_pruner_prunes_bad_trials(wine, out_dir):
-    res = automl.fit(wine, "target", n_trials=30, output_dir=out_dir, seed=1)
+    res = automl.fit(wine, "target", n_trials=20, include=["linear", "knn", "decision_tree", "naive_bayes"],
+                     output_dir=out_dir, seed=1)
     counts = res.leaderboard["status"].value_counts()
     assert counts.get("pruned", 0) >= 1
     trials = _trials(res)
@@ -116,7 +117,7 @@ def _large_table():
 
 
 def test_large_data_screens_trials_on_a_row_fraction_first(out_dir):
-    res = automl.fit(_large_table(), "target", n_trials=20, include=["decision_tree", "naive_bayes"],
+    res = automl.fit(_large_table(), "target", n_trials=12, include=["decision_tree", "naive_bayes"],
                      output_dir=out_dir, seed=0)
     trials = _trials(res)
     assert all(len(t["rung_scores"]) == 1 and len(t["fold_scores"]) == 3 for t in trials if t["status"] == "complete")
