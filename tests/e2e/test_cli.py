@@ -33,7 +33,9 @@ def spawn_search_until(csv: Path, tmp_path: Path, n_trials: int):
     out = tmp_path / "results"
     cmd = automl_cmd() + ["search", str(csv), "--target", "target", "--time-budget", "120", "--output", str(out),
                           "--include", "linear,knn,decision_tree,naive_bayes"]  # quick families: the test is about Ctrl-C
-    child = pexpect.spawn(cmd[0], cmd[1:], timeout=120, dimensions=(40, 120), cwd=str(tmp_path), encoding="utf-8")
+    # codec_errors: Ctrl-C may cut the live view mid-character; the tests read files and exit codes, not this text
+    child = pexpect.spawn(cmd[0], cmd[1:], timeout=120, dimensions=(40, 120), cwd=str(tmp_path), encoding="utf-8",
+                          codec_errors="replace")
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:  # keep reading, as a terminal would
         try:
