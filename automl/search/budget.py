@@ -20,6 +20,7 @@ class Budget:
             trial_timeout = max(10.0, 0.25 * time_budget)
         self.trial_timeout = trial_timeout
         self.started = 0
+        self.search_s = 0.0  # seconds from the start to the search's end (the final fits come after)
 
     @property
     def end(self) -> float:

@@ -36,6 +36,9 @@ class FinalFit:
     deadline: float
     task: str
     classes: np.ndarray | None
+    # each fit's trial, mode, seconds taken and estimated (run.json "final_fits": how good the estimates
+    # the search kept time back by were)
+    timings: list[dict] = dataclasses.field(default_factory=list)
 
     def cost(self, record: dict) -> float:
         """Estimated seconds to fit ``record``'s trial this way."""
@@ -49,6 +52,14 @@ class FinalFit:
 
     def fit(self, record: dict):
         """The fitted model of ``record``'s trial (a Pipeline, or a bag of them), or an error string."""
+        mode, estimate, t0 = self.mode, self.cost(record), time.monotonic()
+        out = self._fit(record)
+        self.timings.append({"trial": record["trial"], "family": record["family"], "mode": mode,
+                             "seconds": round(time.monotonic() - t0, 2), "estimated_s": round(estimate, 2),
+                             "error": out if isinstance(out, str) else None})
+        return out
+
+    def _fit(self, record: dict):
         d = self.driver
         spec = d.spec_for(record)
         if self.mode == REFIT:

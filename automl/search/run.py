@@ -76,6 +76,7 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
             backend.run(driver)
         finally:
             driver.flush()
+        budget.search_s = budget.elapsed()
         final, pipeline, record = _fit_best(backend, driver, budget, cfg.final_fit, prep)
         ensemble, model = None, None
         if cfg.ensemble and prep.task != CLUSTERING:  # cluster numbers of different models do not average
@@ -86,7 +87,7 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
         driver.extra_rows.append(ensemble)
     if model is not None:
         pipeline, record = model, ensemble
-    return _finish(prep, driver, pipeline, record, budget, target, final.mode)
+    return _finish(prep, driver, pipeline, record, budget, target, final)
 
 
 def _default_backend(cfg: SearchConfig):
@@ -291,7 +292,8 @@ def _fit_order(candidates: list[dict], final: FinalFit, left: float) -> list[dic
 
 
 def _finish(prep: Prepared, driver: SearchDriver, pipeline, record: dict, budget: Budget, target,
-            final_fit: str) -> SearchResult:
+            final: FinalFit) -> SearchResult:
+    final_fit = final.mode
     board = driver.leaderboard()
     board["exported"] = board["trial"] == record["trial"]  # not always the top row: see search/ensembling.py
     prep.store.write_leaderboard(board)
@@ -304,7 +306,8 @@ def _finish(prep: Prepared, driver: SearchDriver, pipeline, record: dict, budget
     counts = board["status"].value_counts().to_dict()
     info = prep.store.read_json("run.json")
     info.setdefault("sessions", []).append({"elapsed_s": round(budget.elapsed(), 2), "trials_started": budget.started,
-                                            "limits": {"time_budget": budget.time_budget, "n_trials": budget.n_trials}})
+                                            "limits": {"time_budget": budget.time_budget, "n_trials": budget.n_trials},
+                                            "search_s": round(budget.search_s, 2), "final_fits": final.timings})
     info.update({"trial_counts": counts, "best_trial": record["trial"], "best_family": record["family"],
                  "final_fit": final_fit,
                  "best_score": record["score"], "pruning": driver.pruning_summary()})

@@ -30,7 +30,14 @@ def test_bag_is_exactly_the_models_cross_validation_scored(breast_cancer, out_di
     # the bag predicts their average, and the run folder and a reload say it is a bag
     expected = np.mean([m.predict_proba(X) for m in bag.members], axis=0)
     np.testing.assert_allclose(res.predict_proba(X), expected)
-    assert json.loads((res.run_dir / "run.json").read_text())["final_fit"] == "bag"
+    info = json.loads((res.run_dir / "run.json").read_text())
+    assert info["final_fit"] == "bag"
+    # run.json says when the search ended and how long the final fit took against its estimate
+    session = info["sessions"][-1]
+    assert 0 < session["search_s"] < session["elapsed_s"]
+    [timing] = session["final_fits"]
+    assert (timing["trial"], timing["mode"], timing["error"]) == (res.best_trial, "bag", None)
+    assert timing["seconds"] > 0 and timing["estimated_s"] > 0
     back = automl.load(res.save(tmp_path / "saved"))
     assert back.final_fit == "bag" and np.array_equal(back.predict_proba(X), res.predict_proba(X))
 
@@ -102,6 +109,8 @@ def test_a_bag_out_of_time_falls_back_to_a_refit_within_the_budget(breast_cancer
     assert res.final_fit == "refit" and isinstance(res.pipeline_, Pipeline)
     assert res.predict_proba(breast_cancer.drop(columns=["target"])).shape == (len(breast_cancer), 2)
     assert elapsed > 10  # the bag really was tried (and killed), not skipped
+    bag, refit = json.loads((res.run_dir / "run.json").read_text())["sessions"][-1]["final_fits"]
+    assert (bag["mode"], refit["mode"], refit["error"]) == ("bag", "refit", None) and "bag" in bag["error"]
 
 
 def test_refits_slower_than_estimated_still_return_a_model(breast_cancer, out_dir, tmp_path, caplog):
