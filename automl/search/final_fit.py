@@ -37,7 +37,8 @@ class FinalFit:
     task: str
     classes: np.ndarray | None
     # each fit's trial, mode, seconds taken and estimated (run.json "final_fits": how good the estimates
-    # the search kept time back by were)
+    # the search kept time back by were). The first fit after a trial killed at the search's end also
+    # waits for a fresh worker (budget.WORKER_RESTART_S, kept back once, not in the estimate).
     timings: list[dict] = dataclasses.field(default_factory=list)
 
     def cost(self, record: dict) -> float:
