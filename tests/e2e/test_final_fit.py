@@ -109,7 +109,8 @@ def test_a_bag_out_of_time_falls_back_to_a_refit_within_the_budget(breast_cancer
     assert res.final_fit == "refit" and isinstance(res.pipeline_, Pipeline)
     assert res.predict_proba(breast_cancer.drop(columns=["target"])).shape == (len(breast_cancer), 2)
     assert elapsed > 10  # the bag really was tried (and killed), not skipped
-    bag, refit = json.loads((res.run_dir / "run.json").read_text())["sessions"][-1]["final_fits"]
+    fits = json.loads((res.run_dir / "run.json").read_text())["sessions"][-1]["final_fits"]
+    bag, refit = fits[0], fits[-1]  # a refit past its time on a busy machine adds a late refit between them
     assert (bag["mode"], refit["mode"], refit["error"]) == ("bag", "refit", None) and "bag" in bag["error"]
 
 
