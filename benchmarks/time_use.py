@@ -9,6 +9,8 @@ never read), then from its run folder: seconds before the first trial (reading, 
 start), seconds in trials that completed / were pruned / were stopped for the trial limit / were stopped at
 the search's end, the search's end, the final fits' seconds against the estimates the search kept time back
 by (run.json ``final_fits``), and the seconds of the budget left unused. Measures only; chooses nothing.
+A trial killed by its worker's deadline is recorded from when it was handed out, so when the first trial
+was killed (cnae9, nyc_taxis at 60 s) the worker's start counts as trial time and "setup" reads low.
 """
 
 from __future__ import annotations
