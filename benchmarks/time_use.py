@@ -54,13 +54,14 @@ def _seconds(a: datetime, b: str) -> float:
 
 def _trial_seconds(trials: list[dict]) -> dict:
     """Seconds in trials by how they ended (start to finish, as the worker recorded them)."""
+    from automl.evaluation.evaluate import COMPLETE, PRUNED, TIMEOUT
+
     out = {"complete_s": 0.0, "pruned_s": 0.0, "failed_s": 0.0, "limit_s": 0.0, "search_end_s": 0.0}
-    for t in trials:
-        if not t["finished_at"]:
-            continue
-        key = {"complete": "complete_s", "pruned": "pruned_s"}.get(t["status"], "failed_s")
-        if t["status"] == "timeout":
+    for t in (t for t in trials if t["finished_at"]):
+        if t["status"] == TIMEOUT:  # the error names the limit that stopped it (search/budget.py)
             key = "limit_s" if "trial time limit" in (t["error"] or "") else "search_end_s"
+        else:
+            key = {COMPLETE: "complete_s", PRUNED: "pruned_s"}.get(t["status"], "failed_s")
         out[key] += _seconds(datetime.fromisoformat(t["started_at"]), t["finished_at"])
     return {k: round(v, 1) for k, v in out.items()}
 
