@@ -153,3 +153,20 @@ class SlowOnce(ClassifierMixin, BaseEstimator):
 
 def make_slow_once(params, ctx):
     return SlowOnce(**params)
+
+
+class WhereAmI(ClassifierMixin, BaseEstimator):
+    """Fails with what a trial sees in its error: the worker's parent process, working directory and
+    $AUTOML_TEST_MARK."""
+
+    def __init__(self, level: int = 0):
+        self.level = level
+
+    def fit(self, X, y):
+        import os
+
+        raise RuntimeError(f"ppid={os.getppid()} cwd={os.getcwd()} mark={os.environ.get('AUTOML_TEST_MARK')}")
+
+
+def make_where_am_i(params, ctx):
+    return WhereAmI(**params)

@@ -1,6 +1,7 @@
-"""Entry point of a worker process: ``python -m automl.search._child READ_FD WRITE_FD N_THREADS``.
+"""Entry point of a worker process: ``python -m automl.search._child READ_FD WRITE_FD N_THREADS``,
+or ``main`` in a process forked by the zygote (``_zygote.py``, Linux).
 
-Started with subprocess (not multiprocessing), so the user's ``__main__`` is never
+Started with subprocess or forked (never multiprocessing), so the user's ``__main__`` is never
 re-imported. Messages are pickled (cloudpickle from the parent, so functions defined in
 a notebook or script work); the parent kills this process group on timeout.
 """
@@ -26,10 +27,22 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+_PRELOAD = ("cloudpickle", "threadpoolctl", "automl.evaluation.evaluate", "automl.search.refit")
+
+
+def preload() -> None:
+    """Import what a worker needs before its data arrives (the zygote does this once for all workers)."""
+    import importlib
+
+    for name in _PRELOAD:
+        importlib.import_module(name)
+
+
 def main(read_fd: int, write_fd: int, n_threads: int) -> None:
     import os
 
     _exit_with_parent(os.getppid())
+    preload()
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(n_threads)  # BLAS/OpenMP threads x trials at once <= cores

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 class SearchBackend(ABC):
     """Runs trials for a SearchDriver."""
 
+    def warm_up(self) -> None:
+        """Called before the data is read: start whatever does not need it (optional)."""
+
     @abstractmethod
     def start(self, data: EvalData, n_threads: int) -> None:
         """Receive the data (once per search) and get workers ready; may return before they are."""
@@ -52,6 +55,11 @@ class LocalBackend(SearchBackend):
 
     def __init__(self) -> None:
         self.worker = None
+
+    def warm_up(self) -> None:
+        from automl.search.launch import warm_up
+
+        warm_up()
 
     def start(self, data: EvalData, n_threads: int) -> None:
         from automl.search.worker import WorkerProcess

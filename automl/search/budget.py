@@ -6,7 +6,9 @@ import time
 
 SAVE_MARGIN_S = 1.0  # kept for saving the model and leaderboard after the refit
 REFIT_SAFETY = 1.5  # refit estimate = fold fit time scaled to all rows, times this
-WORKER_RESTART_S = 1.5  # a trial killed at the search deadline leaves the refit a fresh worker to wait for
+# a trial killed at the search deadline leaves the refit a fresh worker to wait for: 0.05-0.2 s when forked by
+# the zygote (Linux, launch.py), 2.2-2.6 s as a fresh interpreter; 1.5 s was measured before the zygote and kept
+WORKER_RESTART_S = 1.5
 
 
 class Budget:

@@ -54,6 +54,8 @@ class Prepared:
 
 def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=None, con=None) -> SearchResult:
     budget = Budget(cfg.time_budget, cfg.n_trials, cfg.trial_timeout, t0=t0)
+    backend = backend or _default_backend(cfg)
+    backend.warm_up()  # workers get ready while the data is read and profiled
     X, y = split_target(read_table(data, con=con), target)
     fingerprint = data_fingerprint(X, y)
     prep = _resume(X, y, target, cfg, fingerprint) if cfg.resume else _new_run(X, y, target, cfg, fingerprint)
@@ -63,7 +65,6 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     eval_data = EvalData(Xc, prep.y_fit, prep.fold_id, prep.task, len(prep.classes) if prep.classes is not None else 0,
                          prep.profile, prep.metric, X_raw=prep.X, y_raw=prep.y,
                          scoring=scoring_sample(Xc, prep.profile, cfg.seed) if prep.task == CLUSTERING else None)
-    backend = backend or _default_backend(cfg)
     try:
         backend.start(eval_data, cfg.threads)
         study, records = _open_study(prep, cfg, families, spaces)

@@ -1,7 +1,7 @@
 """A warm, killable worker process for trial isolation.
 
 A Python thread cannot be stopped, so trials run in a separate process that holds the
-data. A trial past its deadline gets its whole process group killed and is recorded as
+data (forked by a warm zygote on Linux: launch.py). A trial past its deadline gets its whole process group killed and is recorded as
 ``timeout``; a process that dies (out of memory, a crash in native code) gives a
 ``failed`` trial. Either way a fresh worker is started and the search goes on.
 """
@@ -12,7 +12,6 @@ import os
 import pickle
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -20,6 +19,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 
 from automl.evaluation.evaluate import FAILED, TIMEOUT, TrialResult, TrialSpec, now_iso
+from automl.search.launch import launch
 
 _POLL_S = 0.05
 
@@ -38,7 +38,7 @@ class WorkerProcess:
     def __init__(self, payload: bytes, n_threads: int):
         self._payload = payload
         self._n_threads = n_threads
-        self._proc: subprocess.Popen | None = None
+        self._proc = None  # a subprocess.Popen, or launch.ForkedWorker
         self.starts = 0
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -46,9 +46,7 @@ class WorkerProcess:
         """Start the process and send it the data in the background (returns at once)."""
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        cmd = [sys.executable, "-m", "automl.search._child", str(to_child_r), str(from_child_w), str(self._n_threads)]
-        env = {**os.environ, "OMP_NUM_THREADS": str(self._n_threads), "PYTHONWARNINGS": "ignore"}
-        self._proc = subprocess.Popen(cmd, pass_fds=(to_child_r, from_child_w), start_new_session=True, env=env)
+        self._proc = launch(to_child_r, from_child_w, self._n_threads)
         os.close(to_child_r)
         os.close(from_child_w)
         self._out = Connection(to_child_w, readable=False)

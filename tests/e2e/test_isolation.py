@@ -21,6 +21,23 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def worker_processes(root: int | None = None) -> list:
+    """The trial workers under process ``root`` (default: this one): fresh ``automl.search._child``
+    interpreters, or processes forked by the zygote (same command line as the zygote, whose child they are)."""
+    import psutil
+
+    found = []
+    for p in psutil.Process(root).children(recursive=True):
+        try:
+            cmd = " ".join(p.cmdline())
+            if "automl.search._child" in cmd or ("automl.search._zygote" in cmd
+                                                 and "automl.search._zygote" in " ".join(p.parent().cmdline())):
+                found.append(p)
+        except psutil.Error:
+            continue
+    return found
+
+
 @pytest.fixture
 def bad_families():
     automl.register_family("always_raises", make_raising, RAISING_SPACE, tasks=["binary", "multiclass"])
@@ -93,13 +110,12 @@ def test_worker_killed_mid_trial_is_recorded_as_failed(breast_cancer, out_dir, b
 
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not killer_done:
-            for p in psutil.Process().children(recursive=True):
+            for p in worker_processes():
                 try:
-                    if "automl.search._child" in " ".join(p.cmdline()):
-                        time.sleep(4)
-                        p.send_signal(signal.SIGKILL)
-                        killer_done.append(p.pid)
-                        return
+                    time.sleep(4)
+                    p.send_signal(signal.SIGKILL)
+                    killer_done.append(p.pid)
+                    return
                 except psutil.Error:
                     continue
             time.sleep(0.2)
@@ -180,18 +196,18 @@ def test_worker_exits_when_the_search_process_is_killed(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
-        children = []
-        while time.monotonic() < deadline and not children:
-            children = [c for c in psutil.Process(proc.pid).children(recursive=True)
-                        if "automl.search._child" in " ".join(c.cmdline())]
+        workers = []
+        while time.monotonic() < deadline and not workers:
+            workers = worker_processes(proc.pid)
             time.sleep(0.2)
-        assert children, "no worker process started"
+        assert workers, "no worker process started"
         time.sleep(3)  # the worker is inside the sleeping fit now
+        children = psutil.Process(proc.pid).children(recursive=True)  # the worker, and the zygote on Linux
     finally:
-        proc.kill()  # SIGKILL to the driver only; its worker must notice and exit
+        proc.kill()  # SIGKILL to the driver only; its worker (and zygote) must notice and exit
         proc.wait()
     gone, alive = psutil.wait_procs(children, timeout=10)
-    assert not alive, f"worker outlived the search process: {alive}"
+    assert not alive, f"outlived the search process: {alive}"
 
 
 def test_family_defined_in_a_script_main(tmp_path):
