@@ -52,37 +52,54 @@ def pd_series(y):
     return pd.Series(y)
 
 
-def isolation(reps: int) -> dict:
+def isolation(reps: int, zygote: bool) -> dict:
+    """Trial round trips and worker starts, with workers forked by the zygote or fresh interpreters
+    (automl/search/launch.py). The zygote's first start pays its imports; a later fit's is warm."""
     from automl.evaluation.evaluate import TrialSpec, evaluate
     from automl.families.registry import get_family
+    from automl.search import launch
     from automl.search.worker import WorkerProcess
 
-    data = _tiny_data()
-    spec = TrialSpec(0, get_family("naive_bayes"), {"variant": "gaussian", "var_smoothing": 1e-9})
-    inproc = []
-    for _ in range(reps * 10):
-        t = time.perf_counter()
-        evaluate(data, spec)
-        inproc.append(time.perf_counter() - t)
-    worker = WorkerProcess(pickle.dumps(data), 2)
-    t = time.perf_counter()
-    worker.start()
-    worker.evaluate(spec, time.monotonic() + 60, lambda s, v: False)
-    first = time.perf_counter() - t
-    viaworker = []
-    for _ in range(reps * 10):
-        t = time.perf_counter()
-        worker.evaluate(spec, time.monotonic() + 60, lambda s, v: False)
-        viaworker.append(time.perf_counter() - t)
-    restarts = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        worker.restart()
-        worker.evaluate(spec, time.monotonic() + 60, lambda s, v: False)
-        restarts.append(time.perf_counter() - t - statistics.median(viaworker))
-    worker.close()
+    supported = launch._zygote_supported
+    if not zygote:
+        launch._zygote_supported = lambda: False
+    try:
+        data = _tiny_data()
+        spec = TrialSpec(0, get_family("naive_bayes"), {"variant": "gaussian", "var_smoothing": 1e-9})
+        inproc = []
+        for _ in range(reps * 10):
+            t = time.perf_counter()
+            evaluate(data, spec)
+            inproc.append(time.perf_counter() - t)
+
+        def first_trial(worker) -> float:
+            t = time.perf_counter()
+            worker.start()
+            worker.evaluate(spec, time.monotonic() + 60, lambda s, v: False)
+            return time.perf_counter() - t
+
+        worker = WorkerProcess(pickle.dumps(data), 2)
+        first = first_trial(worker)
+        viaworker = []
+        for _ in range(reps * 10):
+            t = time.perf_counter()
+            worker.evaluate(spec, time.monotonic() + 60, lambda s, v: False)
+            viaworker.append(time.perf_counter() - t)
+        restarts = []
+        for _ in range(reps):
+            t = time.perf_counter()
+            worker.restart()
+            worker.evaluate(spec, time.monotonic() + 60, lambda s, v: False)
+            restarts.append(time.perf_counter() - t - statistics.median(viaworker))
+        worker.close()
+        later = WorkerProcess(pickle.dumps(data), 2)  # the next fit in the same process
+        second = first_trial(later)
+        later.close()
+    finally:
+        launch._zygote_supported = supported
     return {"trial_in_process_ms": 1e3 * statistics.median(inproc), "trial_via_worker_ms": 1e3 * statistics.median(viaworker),
-            "first_trial_incl_start_s": first, "restart_s": statistics.median(restarts)}
+            "first_trial_incl_start_s": first, "restart_s": statistics.median(restarts),
+            "next_fit_first_trial_s": second}
 
 
 def driver_overhead(n_trials: int) -> dict:
@@ -171,12 +188,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=5)
     args = ap.parse_args()
+    from automl.search import launch
+
     imp, base = import_time(args.reps)
     print(f"import automl: {imp * 1e3:.0f} ms wall per interpreter (bare interpreter {base * 1e3:.0f} ms) -> automl adds {1e3 * (imp - base):.0f} ms")
-    iso = isolation(args.reps)
-    print(f"isolation: one tiny trial in process {iso['trial_in_process_ms']:.1f} ms, via warm worker "
-          f"{iso['trial_via_worker_ms']:.1f} ms -> {iso['trial_via_worker_ms'] - iso['trial_in_process_ms']:.1f} ms per trial; "
-          f"worker start + first trial {iso['first_trial_incl_start_s']:.2f} s; replacing a killed worker {iso['restart_s']:.2f} s")
+    for label, zygote in (("fresh interpreter", False), ("forked by the zygote", True)):
+        if zygote and not launch._zygote_supported():
+            print(f"isolation, workers {label}: not on this platform (Linux only)")
+            continue
+        iso = isolation(args.reps, zygote)
+        print(f"isolation, workers {label}: one tiny trial in process {iso['trial_in_process_ms']:.1f} ms, via warm worker "
+              f"{iso['trial_via_worker_ms']:.1f} ms -> {iso['trial_via_worker_ms'] - iso['trial_in_process_ms']:.1f} ms per trial; "
+              f"worker start + first trial {iso['first_trial_incl_start_s']:.2f} s (the next fit's: "
+              f"{iso['next_fit_first_trial_s']:.2f} s); replacing a killed worker {iso['restart_s']:.2f} s")
     for n in (200, 1000):
         d = driver_overhead(n)
         print(f"driver: {d['trials']} trials in {d['wall_s']:.1f} s, model work {d['model_work_s']:.1f} s -> "
