@@ -189,6 +189,10 @@ def main() -> None:
     if args.pred_out:
         args.pred_out.parent.mkdir(parents=True, exist_ok=True)
         np.save(args.pred_out, np.asarray(pred, dtype=float))
+    if args.system.startswith("automl"):  # its workers are the zygote's children: counted once it has ended
+        from automl.search.launch import close_zygote
+
+        close_zygote()
     rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     out = {"system": args.system, "dataset": args.dataset, "task": task, "metric": PRIMARY[task], "budget": args.budget,
            "seed": args.seed, "test_score": float(primary), "secondary": float(secondary),

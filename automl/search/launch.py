@@ -134,6 +134,11 @@ def _forget_zygote() -> None:
 
 
 @atexit.register
-def _close_zygote() -> None:
-    if _ZYGOTE is not None and _ZYGOTE.owner == os.getpid():
-        _ZYGOTE.close()
+def close_zygote() -> None:
+    """End this process's zygote, if it has one (it also ends at exit). Its workers' peak memory then
+    shows in ``getrusage(RUSAGE_CHILDREN)``, as a fresh interpreter's does once it is waited for."""
+    global _ZYGOTE
+    with _ZYGOTE_LOCK:
+        if _ZYGOTE is not None and _ZYGOTE.owner == os.getpid():
+            _ZYGOTE.close()
+        _ZYGOTE = None
