@@ -64,6 +64,7 @@ def run_one(name: str, budget: float) -> dict:
     from automl.data.profile import profile_columns
     from automl.evaluation.clustering import scoring_sample
     from automl.preprocess import TableCleaner
+    from automl.search.launch import close_zygote
 
     X, classes = load(name)
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,6 +75,7 @@ def run_one(name: str, budget: float) -> dict:
     rows = scoring_sample(TableCleaner(profile).fit(X).transform(X), profile, 0).rows
     hand_sil, hand_labels = by_hand(X, classes, rows)
     labels = res.predict(X)
+    close_zygote()  # the workers are its children: counted in RUSAGE_CHILDREN once it has ended
     usage = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     best = res.best_params
     return {"dataset": name, "rows": len(X), "classes": int(classes.nunique()), "budget": budget,

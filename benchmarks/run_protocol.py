@@ -27,6 +27,7 @@ def run_one(name: str, budget: float, seed: int, data_dir: Path) -> dict:
     import numpy as np
 
     import automl
+    from automl.search.launch import close_zygote
     from compare_one import PRIMARY, load, score  # the protocol (split, scoring) lives in one place
 
     task, target, X_tr, X_test, y_tr, y_test = load(data_dir, name)
@@ -45,6 +46,7 @@ def run_one(name: str, budget: float, seed: int, data_dir: Path) -> dict:
         primary, secondary = score(task, np.asarray(res.classes_), y_test, res.predict_proba(X_test))
     out.update(metric=PRIMARY[task], test_score=primary, secondary_score=secondary,
                secondary="r2" if task == "regression" else "accuracy")
+    close_zygote()  # the workers are its children: counted in RUSAGE_CHILDREN once it has ended
     usage = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     out["peak_rss_mb"] = round(usage / 1024, 1)
     return out
