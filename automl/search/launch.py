@@ -89,10 +89,7 @@ class ForkedWorker:
         self.pid = pid
         self.returncode: int | None = None
         self._zygote = zygote
-        try:
-            self._pidfd: int | None = os.pidfd_open(pid)
-        except ProcessLookupError:  # already ended and reaped
-            self._pidfd, self.returncode = None, -9
+        self._pidfd: int | None = os.pidfd_open(pid)  # works until the zygote reaps it, which waits for wait()
 
     def poll(self) -> int | None:
         return self.wait(timeout=0) if self._pidfd is not None else self.returncode
