@@ -92,7 +92,7 @@ class ForkedWorker:
         self._pidfd: int | None = os.pidfd_open(pid)  # works until the zygote reaps it, which waits for wait()
 
     def poll(self) -> int | None:
-        return self.wait(timeout=0) if self._pidfd is not None else self.returncode
+        return self.wait(timeout=0)
 
     def wait(self, timeout: float | None = None) -> int | None:
         if self._pidfd is None:
