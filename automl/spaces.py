@@ -11,6 +11,8 @@ Format (Optuna's own argument names)::
     regression:                  # regression only; target_transform is handled by pipeline.build_model
       target_transform: {type: categorical, choices: [none, sqrt, log]}
     default: {n_estimators: 200, max_features: 0.5}   # evaluated first (the portfolio)
+    task_defaults:               # optional: values that replace the default's for one task
+      multiclass: {n_estimators: 100}
     portfolio:                   # optional: more points, evaluated after every family's default
                                  # (one that is this task's default again is left out)
       - {n_estimators: 100, max_features: 1.0}
@@ -27,9 +29,10 @@ from typing import Any
 import yaml
 
 from automl.errors import SearchSpaceError, did_you_mean
-from automl.task import REGRESSION
+from automl.task import REGRESSION, TASKS
 
-_TOP_KEYS = {"family", "params", "classification", "regression", "default", "portfolio", "description"}
+_TOP_KEYS = {"family", "params", "classification", "regression", "default", "task_defaults", "portfolio",
+             "description"}
 _DIST_KEYS = {"float": {"type", "low", "high", "log", "step"}, "int": {"type", "low", "high", "log", "step"},
               "categorical": {"type", "choices"}}
 
@@ -78,7 +81,8 @@ def load_space(family, task: str, spec: dict | None = None) -> Space:
     _check_target_transform(dists, spec, where)
     other = "classification" if section == "regression" else "regression"
     known = set(raw) | set(spec.get(other) or {})
-    default = _point(spec.get("default") or {}, dists, known, where, "default")
+    point, what = _default_for(spec, task, where)
+    default = _point(point, dists, known, where, what)
     extra = spec.get("portfolio") or []
     if not isinstance(extra, list):
         raise SearchSpaceError(f"{where}: 'portfolio' must be a list of points (mappings of parameter: value).")
@@ -88,6 +92,18 @@ def load_space(family, task: str, spec: dict | None = None) -> Space:
         if point not in points:
             points.append(point)
     return Space(dists, default, tuple(points[1:]))
+
+
+def _default_for(spec: dict, task: str, where: str) -> tuple[Any, str]:
+    """The ``default`` point with ``task_defaults[task]``'s values over it (e.g. a faster multiclass point),
+    and what to call it in an error."""
+    default, by_task = spec.get("default") or {}, spec.get("task_defaults") or {}
+    if not isinstance(by_task, dict) or any(k not in TASKS or not isinstance(v, dict) for k, v in by_task.items()):
+        raise SearchSpaceError(f"{where}: 'task_defaults' must map some of {list(TASKS)} to mappings of "
+                               f"parameter: value (each replaces those values of 'default' for that task).")
+    if task not in by_task or not isinstance(default, dict):  # _point names a default that is no mapping
+        return default, "default"
+    return {**default, **by_task[task]}, f"{task} default"
 
 
 def _check_target_transform(dists: dict, spec: dict, where: str) -> None:

@@ -53,6 +53,25 @@ def test_portfolio_points_are_checked(tmp_path):
         load_space(family, "binary", {**spec, "portfolio": [{"max_dept": 4}]})
 
 
+def test_task_defaults_replace_the_default_for_their_task_only():
+    family = automl.families.registry.get_family("decision_tree")
+    spec = {"params": {"max_depth": {"type": "int", "low": 2, "high": 8},
+                       "min_samples_leaf": {"type": "int", "low": 1, "high": 20}},
+            "default": {"max_depth": 3, "min_samples_leaf": 5}, "task_defaults": {"multiclass": {"max_depth": 6}},
+            "portfolio": [{"max_depth": 6, "min_samples_leaf": 5}]}
+    assert load_space(family, "multiclass", spec).default == {"max_depth": 6, "min_samples_leaf": 5}
+    assert load_space(family, "multiclass", spec).portfolio == ()  # the portfolio point is this task's default
+    assert load_space(family, "binary", spec).default == {"max_depth": 3, "min_samples_leaf": 5}
+    with pytest.raises(SearchSpaceError, match="multiclass default max_depth=9 is outside"):
+        load_space(family, "multiclass", {**spec, "task_defaults": {"multiclass": {"max_depth": 9}}})
+    with pytest.raises(SearchSpaceError, match="'task_defaults' must map some of"):
+        load_space(family, "binary", {**spec, "task_defaults": {"multi_class": {"max_depth": 4}}})
+    # the built-in XGBoost space learns faster on multiclass only (one tree per class per round)
+    xgb = automl.families.registry.get_family("xgboost")
+    rates = {task: load_space(xgb, task).default["learning_rate"] for task in ("binary", "multiclass", "regression")}
+    assert rates == {"binary": 0.05, "multiclass": 0.1, "regression": 0.05}
+
+
 def test_same_seed_same_search(wine, out_dir):
     kw = dict(n_trials=14, output_dir=out_dir, include=["linear", "decision_tree", "naive_bayes"], seed=3)
     a = automl.fit(wine, "target", **kw)
