@@ -7,7 +7,9 @@ import time
 SAVE_MARGIN_S = 1.0  # kept for saving the model and leaderboard after the refit
 REFIT_SAFETY = 1.5  # refit estimate = fold fit time scaled to all rows, times this
 # a trial killed at the search deadline leaves the refit a fresh worker to wait for: 0.05-0.2 s when forked by
-# the zygote (Linux, launch.py), 2.2-2.6 s as a fresh interpreter; 1.5 s was measured before the zygote and kept
+# the zygote (Linux, launch.py), 2.2-2.6 s as a fresh interpreter; 1.5 s was measured before the zygote and kept.
+# 0.5 s was tried at 2b3ef28 (benchmarks/restart_reserve_choice.py, 60 s fits on 6 inner splits x 2 seeds): the
+# search ran 1.0 s longer and the holdout tied on 11, was worse on 1 (segment s1 +7.7 %), better on none.
 WORKER_RESTART_S = 1.5
 
 
