@@ -1,0 +1,105 @@
+"""Two commits of automl against each other on the training parts: the evidence for an engine change
+that has no switch (it lives in the trial workers, which a benchmark cannot patch from outside).
+
+    .venv/bin/python benchmarks/revision_choice.py --a main~1 --b main --datasets car,segment --seeds 2
+    .venv/bin/python benchmarks/revision_choice.py --report --out benchmarks/out/revision_choice.jsonl
+
+Each revision is checked out once into a git worktree under benchmarks/out/revisions/. For each dataset
+and seed, the protocol's 75 % training part is split again (80 / 20, seeded); a ``fit`` of each revision
+in turn runs on the 80 % in its own process (its worktree first on the path and as the working folder, so
+its trial workers import that revision too), and the exported model is scored on the inner 20 %. The
+public test part is never read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import choice_runner  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out" / "revision_choice.jsonl"
+TREES = ROOT / "benchmarks" / "out" / "revisions"
+
+
+def worktree(rev: str) -> Path:
+    """A checkout of ``rev`` (a commit id, so a moving branch name cannot change it under a run)."""
+    sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", rev], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    path = TREES / sha
+    if not path.is_dir():
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(path), sha], check=True)
+    return path
+
+
+def run(name: str, args) -> list[dict]:
+    rows = []
+    for seed in range(args.seeds):
+        for arm, rev in (("a", args.a), ("b", args.b)):
+            tree = worktree(rev)
+            env = {**os.environ, "PYTHONPATH": f"{tree}{os.pathsep}{Path(__file__).resolve().parent}"}
+            out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--one", name, str(seed),
+                                  str(args.budget)], cwd=tree, env=env, check=True, capture_output=True, text=True)
+            row = json.loads(out.stdout.strip().splitlines()[-1])
+            rows.append({**row, "arm": arm, "rev": f"{rev} ({tree.name})"})
+            print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def one(name: str, seed: int, budget: float) -> None:
+    """One fit in this process (started by ``run`` with a revision's worktree on the path): print its row."""
+    import tempfile
+    import time
+
+    import automl
+
+    task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.monotonic()
+        res = automl.fit(X_fit.assign(__target=y_fit.to_numpy()), "__target", time_budget=budget, seed=seed,
+                         output_dir=tmp)
+        wall = time.monotonic() - t0
+        info = json.loads((res.run_dir / "run.json").read_text())
+        holdout = choice_runner.holdout_score(res, task, X_in, y_in)
+    print(json.dumps({"dataset": name, "seed": seed, "metric": res.metric, "greater_is_better": res.greater_is_better,
+                      "holdout": holdout, "wall_s": round(wall, 2), "trials": sum(info["trial_counts"].values()),
+                      "best": describe(res.best_params), "automl": automl.__file__}))
+
+
+def describe(params: dict) -> str:
+    if params.get("family") == "ensemble":
+        return "ensemble(" + ",".join(m["family"] for m in params["members"]) + ")"
+    return str(params.get("family"))
+
+
+def report(path: Path) -> None:
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    revs = {r["arm"]: r["rev"] for r in rows}
+    print(f"a = {revs.get('a')}, b = {revs.get('b')}")
+    print(f"{'dataset':20} {'seed':>4} {'holdout a':>11} {'holdout b':>11} {'trials':>7} {'wall s':>11}  better"
+          f"  (ties: 0.002 AUC, 1 % log loss / RMSE)   best a | best b")
+    tally = {"a": 0, "b": 0, "tie": 0}
+    for name, seed, x, y, verdict in choice_runner.arm_pairs(rows, ("a", "b")):
+        tally[verdict] += 1
+        print(f"{name:20} {seed:4d} {x['holdout']:11.5g} {y['holdout']:11.5g} {x['trials']:>3}/{y['trials']:<3}"
+              f" {x['wall_s']:5.1f}/{y['wall_s']:<5.1f}  {verdict:6}  {x['best']} | {y['best']}")
+    print(f"b better {tally['b']}, a better {tally['a']}, ties {tally['tie']}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--one"]:
+        one(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+        sys.exit()
+
+    def extra(ap):
+        ap.add_argument("--a", default="HEAD~1", help="the revision measured first (default HEAD~1)")
+        ap.add_argument("--b", default="HEAD", help="the revision measured second (default HEAD)")
+        ap.add_argument("--budget", type=float, default=60.0)
+        ap.add_argument("--seeds", type=int, default=2)
+
+    choice_runner.main(__doc__, OUT, run, report, extra)
