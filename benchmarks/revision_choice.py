@@ -39,7 +39,7 @@ def worktree(rev: str) -> Path:
 
 def run(name: str, args) -> list[dict]:
     rows = []
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         for arm, rev in (("a", args.a), ("b", args.b)):
             tree = worktree(rev)
             env = {**os.environ, "PYTHONPATH": f"{tree}{os.pathsep}{Path(__file__).resolve().parent}"}
@@ -101,5 +101,7 @@ if __name__ == "__main__":
         ap.add_argument("--b", default="HEAD", help="the revision measured second (default HEAD)")
         ap.add_argument("--budget", type=float, default=60.0)
         ap.add_argument("--seeds", type=int, default=2)
+        ap.add_argument("--first-seed", type=int, default=0,
+                        help="split seeds first-seed .. first-seed + seeds - 1 (fresh splits for a second variant)")
 
     choice_runner.main(__doc__, OUT, run, report, extra)
