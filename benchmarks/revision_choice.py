@@ -8,7 +8,7 @@ Each revision is checked out once into a git worktree under benchmarks/out/revis
 and seed, the protocol's 75 % training part is split again (80 / 20, seeded); a ``fit`` of each revision
 in turn runs on the 80 % in its own process (its worktree first on the path and as the working folder, so
 its trial workers import that revision too), and the exported model is scored on the inner 20 %. The
-public test part is never read.
+public test part is never read. The worktrees stay for a resumed run; ``git worktree remove`` them after.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def one(name: str, seed: int, budget: float) -> None:
     task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.monotonic()
-        res = automl.fit(X_fit.assign(__target=y_fit.to_numpy()), "__target", time_budget=budget, seed=seed,
+        res = automl.fit(choice_runner.with_target(X_fit, y_fit), "__target", time_budget=budget, seed=seed,
                          output_dir=tmp)
         wall = time.monotonic() - t0
         info = json.loads((res.run_dir / "run.json").read_text())
