@@ -45,7 +45,7 @@ def run(name: str, args) -> list[dict]:
         for arm in ARMS:
             include = ["default", "catboost"] if arm == "with" else None
             with tempfile.TemporaryDirectory() as tmp:
-                res = automl.fit(X_fit.assign(__target=y_fit.to_numpy()), "__target", time_budget=args.budget,
+                res = automl.fit(choice_runner.with_target(X_fit, y_fit), "__target", time_budget=args.budget,
                                  seed=seed, output_dir=tmp, include=include, verbose=0)
             holdout = choice_runner.holdout_score(res, task, X_in, y_in)
             rows.append({"dataset": name, "seed": seed, "arm": arm, "metric": res.metric,

@@ -38,7 +38,7 @@ def run(name: str, args) -> list[dict]:
         for arm in ARMS:
             search_run.halving_rungs = halving_rungs if arm == "row_rungs" else (lambda n: ())
             with tempfile.TemporaryDirectory() as tmp:
-                res = automl.fit(X_fit.assign(__target=y_fit.to_numpy()), "__target", time_budget=args.budget,
+                res = automl.fit(choice_runner.with_target(X_fit, y_fit), "__target", time_budget=args.budget,
                                  seed=seed, output_dir=tmp)
                 info = json.loads((res.run_dir / "run.json").read_text())
             holdout = choice_runner.holdout_score(res, task, X_in, y_in)

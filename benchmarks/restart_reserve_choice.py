@@ -47,7 +47,7 @@ def run(name: str, args) -> list[dict]:
             _set_reserve(seconds)
             with tempfile.TemporaryDirectory() as tmp:
                 t0 = time.monotonic()
-                res = automl.fit(X_fit.assign(__target=y_fit.to_numpy()), "__target", time_budget=args.budget,
+                res = automl.fit(choice_runner.with_target(X_fit, y_fit), "__target", time_budget=args.budget,
                                  seed=seed, output_dir=tmp)
                 wall = time.monotonic() - t0
                 info = json.loads((res.run_dir / "run.json").read_text())

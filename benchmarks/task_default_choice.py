@@ -36,7 +36,7 @@ def run(name: str, args) -> list[dict]:
         task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
         for arm in ARMS:
             with tempfile.TemporaryDirectory() as tmp:
-                res = automl.fit(X_fit.assign(__target=y_fit.to_numpy()), "__target", time_budget=args.budget,
+                res = automl.fit(choice_runner.with_target(X_fit, y_fit), "__target", time_budget=args.budget,
                                  seed=seed, output_dir=tmp,
                                  search_space={"xgboost": shared} if arm == "shared_default" else None)
                 info = json.loads((res.run_dir / "run.json").read_text())

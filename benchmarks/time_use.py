@@ -35,7 +35,7 @@ def run(name: str, args) -> dict:
     _, _, X_fit, _, y_fit, _ = choice_runner.inner_split(name, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         started, t0 = datetime.now(timezone.utc), time.monotonic()
-        res = automl.fit(X_fit.assign(__target=y_fit.to_numpy()), "__target", time_budget=args.budget,
+        res = automl.fit(choice_runner.with_target(X_fit, y_fit), "__target", time_budget=args.budget,
                          seed=args.seed, output_dir=tmp)
         wall = time.monotonic() - t0
         session = json.loads((res.run_dir / "run.json").read_text())["sessions"][-1]
