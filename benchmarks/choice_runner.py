@@ -135,5 +135,7 @@ def main(doc: str, out: Path, run: Callable[[str], dict | list[dict]], report: C
                 rows = rows if isinstance(rows, list) else [rows]
                 with args.out.open("a") as fh:
                     fh.writelines(json.dumps(r) + "\n" for r in rows)
+    if not args.out.exists():
+        raise SystemExit(f"{args.out} does not exist yet: rows are written when a dataset's runs have all finished.")
     report(args.out)
     return args
