@@ -44,7 +44,9 @@ def run(name: str, args) -> list[dict]:
             tree = worktree(rev)
             env = {**os.environ, "PYTHONPATH": f"{tree}{os.pathsep}{Path(__file__).resolve().parent}"}
             out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--one", name, str(seed),
-                                  str(args.budget)], cwd=tree, env=env, check=True, capture_output=True, text=True)
+                                  str(args.budget)], cwd=tree, env=env, capture_output=True, text=True)
+            if out.returncode != 0:
+                raise SystemExit(f"{name} seed {seed} at {rev} failed:\n{out.stderr[-3000:]}")
             row = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append({**row, "arm": arm, "rev": f"{rev} ({tree.name})"})
             print(json.dumps(rows[-1]), flush=True)
