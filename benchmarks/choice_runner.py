@@ -54,7 +54,7 @@ def inner_split(name: str, seed: int, test_size: float = 0.2):
 
 def with_target(X, y):
     """``X`` with ``y`` as its last column, "__target" (one concat: inserting a column into a wide frame,
-    857 columns on cnae9, makes pandas warn that it is highly fragmented)."""
+    856 on cnae9, makes pandas warn that it is highly fragmented)."""
     import pandas as pd
 
     return pd.concat([X, pd.Series(y.to_numpy(), index=X.index, name="__target")], axis=1)
