@@ -26,13 +26,6 @@ OUT = ROOT / "benchmarks" / "out" / "catboost_choice.jsonl"
 ARMS = ("without", "with")
 
 
-def _best(res) -> str:
-    params = res.best_params
-    if params.get("family") != "ensemble":
-        return params.get("family", "?")
-    return "ensemble:" + "+".join(sorted({m["family"] for m in params["members"]}))
-
-
 def run(name: str, args) -> list[dict]:
     import automl
     from automl.families.registry import get_family
@@ -50,7 +43,7 @@ def run(name: str, args) -> list[dict]:
             holdout = choice_runner.holdout_score(res, task, X_in, y_in)
             rows.append({"dataset": name, "seed": seed, "arm": arm, "metric": res.metric,
                          "greater_is_better": res.greater_is_better, "holdout": holdout, "reported": res.best_score,
-                         "trials": int((res.leaderboard["trial"] >= 0).sum()), "best": _best(res)})
+                         "trials": int((res.leaderboard["trial"] >= 0).sum()), "best": choice_runner.best_model(res)})
             print(json.dumps(rows[-1]), flush=True)
     return rows
 

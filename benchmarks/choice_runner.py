@@ -71,6 +71,14 @@ def holdout_score(res, task: str, X_in, y_in) -> float:
     return score(task, np.asarray(res.classes_), y_in, res.predict_proba(X_in))[0]
 
 
+def best_model(res) -> str:
+    """What a ``fit`` result exports: its family, or "ensemble:" and its members' families."""
+    params = res.best_params
+    if params.get("family") != "ensemble":
+        return params.get("family", "?")
+    return "ensemble:" + "+".join(sorted({m["family"] for m in params["members"]}))
+
+
 def refit_trial(res, task: str, X_fit, y_fit, record: dict, seed: int):
     """Trial ``record`` of search result ``res`` refit on all the search's rows (``X_fit``, ``y_fit``),
     as the engine's final refit does: for scoring a trial the search did not export."""

@@ -70,13 +70,7 @@ def one(name: str, seed: int, budget: float) -> None:
         holdout = choice_runner.holdout_score(res, task, X_in, y_in)
     print(json.dumps({"dataset": name, "seed": seed, "metric": res.metric, "greater_is_better": res.greater_is_better,
                       "holdout": holdout, "wall_s": round(wall, 2), "trials": sum(info["trial_counts"].values()),
-                      "best": describe(res.best_params), "automl": automl.__file__}))
-
-
-def describe(params: dict) -> str:
-    if params.get("family") == "ensemble":
-        return "ensemble(" + ",".join(m["family"] for m in params["members"]) + ")"
-    return str(params.get("family"))
+                      "best": choice_runner.best_model(res), "automl": automl.__file__}))
 
 
 def report(path: Path) -> None:
