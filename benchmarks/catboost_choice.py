@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,23 +26,16 @@ ARMS = ("without", "with")
 
 
 def run(name: str, args) -> list[dict]:
-    import automl
     from automl.families.registry import get_family
 
     if not get_family("catboost").available():
         sys.exit('CatBoost is not installed: .venv/bin/pip install -e ".[catboost]"')
     rows = []
     for seed in range(args.first_seed, args.first_seed + args.seeds):
-        task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
         for arm in ARMS:
             include = ["default", "catboost"] if arm == "with" else None
-            with tempfile.TemporaryDirectory() as tmp:
-                res = automl.fit(choice_runner.with_target(X_fit, y_fit), "__target", time_budget=args.budget,
-                                 seed=seed, output_dir=tmp, include=include, verbose=0)
-            holdout = choice_runner.holdout_score(res, task, X_in, y_in)
-            rows.append({"dataset": name, "seed": seed, "arm": arm, "metric": res.metric,
-                         "greater_is_better": res.greater_is_better, "holdout": holdout, "reported": res.best_score,
-                         "trials": int((res.leaderboard["trial"] >= 0).sum()), "best": choice_runner.best_model(res)})
+            row, _ = choice_runner.fit_on_inner(name, seed, args.budget, include=include)
+            rows.append({**row, "arm": arm})
             print(json.dumps(rows[-1]), flush=True)
     return rows
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,6 +71,27 @@ def holdout_score(res, task: str, X_in, y_in) -> float:
     if task == "regression":
         return score(task, None, y_in, res.predict(X_in))[0]
     return score(task, np.asarray(res.classes_), y_in, res.predict_proba(X_in))[0]
+
+
+def fit_on_inner(name: str, seed: int, budget: float, **fit_kwargs) -> tuple[dict, dict]:
+    """A ``fit`` of ``budget`` seconds on 80 % of dataset ``name``'s training part (``inner_split``), its
+    exported model scored on the other 20 %: ``(row, run_info)``. ``row`` holds what every *_choice.py
+    table shows (holdout and reported score, wall seconds, trials, what it exported); ``run_info`` is the
+    run's run.json, for anything else a benchmark reports."""
+    import automl
+
+    task, _, X_fit, X_in, y_fit, y_in = inner_split(name, seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.monotonic()
+        res = automl.fit(with_target(X_fit, y_fit), "__target", time_budget=budget, seed=seed, output_dir=tmp,
+                         **fit_kwargs)
+        wall = time.monotonic() - t0
+        info = json.loads((res.run_dir / "run.json").read_text())
+    row = {"dataset": name, "seed": seed, "rows": len(y_fit), "metric": res.metric,
+           "greater_is_better": res.greater_is_better, "holdout": holdout_score(res, task, X_in, y_in),
+           "reported": res.best_score, "wall_s": round(wall, 2), "trials": sum(info["trial_counts"].values()),
+           "best": best_model(res)}
+    return row, info
 
 
 def best_model(res) -> str:

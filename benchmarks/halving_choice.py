@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,24 +27,15 @@ ARMS = ("folds_only", "row_rungs")
 
 
 def run(name: str, args) -> list[dict]:
-    import automl
     import automl.search.run as search_run
     from automl.search.sampling import halving_rungs
 
     rows = []
     for seed in range(args.seeds):
-        task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
         for arm in ARMS:
             search_run.halving_rungs = halving_rungs if arm == "row_rungs" else (lambda n: ())
-            with tempfile.TemporaryDirectory() as tmp:
-                res = automl.fit(choice_runner.with_target(X_fit, y_fit), "__target", time_budget=args.budget,
-                                 seed=seed, output_dir=tmp)
-                info = json.loads((res.run_dir / "run.json").read_text())
-            holdout = choice_runner.holdout_score(res, task, X_in, y_in)
-            counts = info["trial_counts"]
-            rows.append({"dataset": name, "seed": seed, "arm": arm, "metric": res.metric,
-                         "greater_is_better": res.greater_is_better, "holdout": holdout, "reported": res.best_score,
-                         "trials": sum(counts.values()), "pruned": counts.get("pruned", 0),
+            row, info = choice_runner.fit_on_inner(name, seed, args.budget)
+            rows.append({**row, "arm": arm, "pruned": info["trial_counts"].get("pruned", 0),
                          "pruned_on_rows": info["pruning"].get("pruned_on_row_fractions", 0)})
             print(json.dumps(rows[-1]), flush=True)
     search_run.halving_rungs = halving_rungs

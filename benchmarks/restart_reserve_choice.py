@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,25 +36,13 @@ def _set_reserve(seconds: float) -> None:
 
 
 def run(name: str, args) -> list[dict]:
-    import automl
-
     rows = []
     for seed in range(args.seeds):
-        task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
         for arm, seconds in ARMS.items():
             _set_reserve(seconds)
-            with tempfile.TemporaryDirectory() as tmp:
-                t0 = time.monotonic()
-                res = automl.fit(choice_runner.with_target(X_fit, y_fit), "__target", time_budget=args.budget,
-                                 seed=seed, output_dir=tmp)
-                wall = time.monotonic() - t0
-                info = json.loads((res.run_dir / "run.json").read_text())
+            row, info = choice_runner.fit_on_inner(name, seed, args.budget)
             session = info["sessions"][-1]
-            rows.append({"dataset": name, "seed": seed, "arm": arm, "metric": res.metric,
-                         "greater_is_better": res.greater_is_better,
-                         "holdout": choice_runner.holdout_score(res, task, X_in, y_in), "wall_s": round(wall, 2),
-                         "search_s": session["search_s"], "trials": sum(info["trial_counts"].values()),
-                         "final_fits": session["final_fits"], "best": res.best_params.get("family")})
+            rows.append({**row, "arm": arm, "search_s": session["search_s"], "final_fits": session["final_fits"]})
             print(json.dumps(rows[-1]), flush=True)
     return rows
 

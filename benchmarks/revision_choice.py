@@ -55,22 +55,10 @@ def run(name: str, args) -> list[dict]:
 
 def one(name: str, seed: int, budget: float) -> None:
     """One fit in this process (started by ``run`` with a revision's worktree on the path): print its row."""
-    import tempfile
-    import time
-
     import automl
 
-    task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.monotonic()
-        res = automl.fit(choice_runner.with_target(X_fit, y_fit), "__target", time_budget=budget, seed=seed,
-                         output_dir=tmp)
-        wall = time.monotonic() - t0
-        info = json.loads((res.run_dir / "run.json").read_text())
-        holdout = choice_runner.holdout_score(res, task, X_in, y_in)
-    print(json.dumps({"dataset": name, "seed": seed, "metric": res.metric, "greater_is_better": res.greater_is_better,
-                      "holdout": holdout, "wall_s": round(wall, 2), "trials": sum(info["trial_counts"].values()),
-                      "best": choice_runner.best_model(res), "automl": automl.__file__}))
+    row, _ = choice_runner.fit_on_inner(name, seed, budget)
+    print(json.dumps({**row, "automl": automl.__file__}))
 
 
 def report(path: Path) -> None:

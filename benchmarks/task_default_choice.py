@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,24 +26,15 @@ ARMS = ("shared_default", "task_default")
 
 
 def run(name: str, args) -> list[dict]:
-    import automl
     from automl.spaces import default_dir, read_yaml
 
     shared = {k: v for k, v in read_yaml(default_dir() / "xgboost.yaml").items() if k != "task_defaults"}
     rows = []
     for seed in range(args.seeds):
-        task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
         for arm in ARMS:
-            with tempfile.TemporaryDirectory() as tmp:
-                res = automl.fit(choice_runner.with_target(X_fit, y_fit), "__target", time_budget=args.budget,
-                                 seed=seed, output_dir=tmp,
-                                 search_space={"xgboost": shared} if arm == "shared_default" else None)
-                info = json.loads((res.run_dir / "run.json").read_text())
-            rows.append({"dataset": name, "seed": seed, "arm": arm, "metric": res.metric,
-                         "greater_is_better": res.greater_is_better,
-                         "holdout": choice_runner.holdout_score(res, task, X_in, y_in),
-                         "reported": res.best_score, "trials": sum(info["trial_counts"].values()),
-                         "best": res.best_params.get("family")})
+            row, _ = choice_runner.fit_on_inner(name, seed, args.budget,
+                                                search_space={"xgboost": shared} if arm == "shared_default" else None)
+            rows.append({**row, "arm": arm})
             print(json.dumps(rows[-1]), flush=True)
     return rows
 
