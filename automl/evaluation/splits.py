@@ -9,6 +9,8 @@ import numpy as np
 from automl.errors import ConfigError
 
 HOLDOUT_ROWS = 100_000  # above this, "auto" scores on one 20% holdout instead of k folds
+# 10 folds on small tables (each fold model nearer the refit, half the trials) tied with 5 on the
+# training parts: benchmarks/folds_choice.py.
 
 
 def resolve_cv(cv: int | float | str, n_rows: int) -> int | float:
