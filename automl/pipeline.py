@@ -83,10 +83,11 @@ def trained_balanced(estimator: Any) -> bool:
 
 
 def fit_context(family: ModelFamily, profile: DataProfile, task: str, n_rows: int, n_classes: int,
-                n_jobs: int, seed: int) -> FitContext:
+                n_jobs: int, seed: int, table_rows: int | None = None) -> FitContext:
     levels = category_levels(profile)
     return FitContext(task=task, n_rows=n_rows, n_classes=n_classes,
-                      n_native_categorical=native_categorical_count(levels, family.prep), n_jobs=n_jobs, seed=seed)
+                      n_native_categorical=native_categorical_count(levels, family.prep), n_jobs=n_jobs, seed=seed,
+                      table_rows=table_rows)
 
 
 def build_model(family: ModelFamily, params: dict, profile: DataProfile, ctx: FitContext,

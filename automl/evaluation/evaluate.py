@@ -164,7 +164,8 @@ def _run_rungs(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> boo
 
 def _fit_predict(data: EvalData, spec: TrialSpec, train: np.ndarray, val: np.ndarray, res: TrialResult) -> np.ndarray:
     """Fit a fresh model on rows ``train`` and return its predictions for rows ``val`` (times added to ``res``)."""
-    ctx = fit_context(spec.family, data.profile, data.task, len(train), data.n_classes, spec.n_jobs, spec.seed)
+    ctx = fit_context(spec.family, data.profile, data.task, len(train), data.n_classes, spec.n_jobs, spec.seed,
+                      table_rows=len(data.fold_id))
     model = build_model(spec.family, spec.params, data.profile, ctx, not data.metric.balanced_labels)
     t0 = time.perf_counter()
     with warnings.catch_warnings():

@@ -11,14 +11,15 @@ from automl.preprocess.encode import PrepOptions
 from automl.task import BINARY, MULTICLASS, REGRESSION
 
 _ALL = frozenset({BINARY, MULTICLASS, REGRESSION})
-# Up to this many training rows, the boosted models are fit again on all of them with the rounds early
-# stopping chose on the inner split (benchmarks/es_refit_choice.py measured when that pays for its time).
+# On tables up to this many rows, the boosted models are fit again on all their training rows with the
+# rounds early stopping chose on the inner split (benchmarks/es_refit_choice.py measured when that pays for
+# its time). Decided by the table, so a trial's fold models are the same kind of model as the exported one.
 REFIT_ROUNDS_MAX_ROWS = 10_000
 _NATIVE = PrepOptions(impute=False, native_categorical=True)
 
 
 def _refit_rounds(ctx: FitContext) -> bool:
-    return ctx.n_rows <= REFIT_ROUNDS_MAX_ROWS
+    return (ctx.n_rows if ctx.table_rows is None else ctx.table_rows) <= REFIT_ROUNDS_MAX_ROWS
 
 
 def make_hist_gradient_boosting(params: dict, ctx: FitContext):

@@ -15,10 +15,12 @@ def refit(data: EvalData, spec: TrialSpec):
     """Return the fitted raw-rows Pipeline, or an error string (never raises)."""
     try:
         X, y = data.X_raw, data.y_raw.to_numpy() if data.task in CLASSIFICATION else data.y  # None: clustering
+        table_rows = len(X)
         if spec.fold is not None:  # the same rows, seed and params as the trial's model for this fold
             rows = fold_indices(data.fold_id, spec.fold)[0]
             X, y = X.iloc[rows], y[rows]
-        ctx = fit_context(spec.family, data.profile, data.task, len(X), data.n_classes, spec.n_jobs, spec.seed)
+        ctx = fit_context(spec.family, data.profile, data.task, len(X), data.n_classes, spec.n_jobs, spec.seed,
+                          table_rows=table_rows)
         pipe = build_pipeline(spec.family, spec.params, data.profile, ctx, not data.metric.balanced_labels)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -63,3 +63,17 @@ def test_large_data_keeps_the_early_stopped_model(make):
     assert not model.refit_rounds
     model.fit(X, y)
     assert not hasattr(model, "n_rounds_")
+
+
+@pytest.mark.parametrize("make", MAKERS, ids=IDS)
+def test_a_fold_model_refits_rounds_exactly_when_the_final_model_would(make):
+    # the table decides, not the fold: 3 folds of a 12,000-row table train on 8,000 rows each, but the
+    # exported model trains on 12,000, so the fold models (whose scores choose it) must stop early alone too
+    if make is make_lightgbm:
+        pytest.importorskip("lightgbm")
+    params = {**PARAMS, **ROUNDS.get(make, {})}
+    fold = FitContext(task=BINARY, n_rows=8_000, n_classes=2, table_rows=12_000)
+    final = FitContext(task=BINARY, n_rows=12_000, n_classes=2, table_rows=12_000)
+    assert not make(params, fold).refit_rounds and not make(params, final).refit_rounds
+    small = FitContext(task=BINARY, n_rows=4_000, n_classes=2, table_rows=6_000)
+    assert make(params, small).refit_rounds
