@@ -16,13 +16,13 @@ class FitContext:
 
     task: str
     n_rows: int  # rows the model will be trained on
-    # rows of the whole table the search runs on (what the exported model is trained on): a choice that
-    # must be the same for a trial's fold models and the final model reads this, not n_rows. None: n_rows.
-    table_rows: int | None = None
     n_classes: int = 0
     n_native_categorical: int = 0  # leading columns that are ordinal-coded categoricals
     n_jobs: int = 1
     seed: int = 0
+    # rows of the whole table the search runs on (what the exported model is trained on): a choice that
+    # must be the same for a trial's fold models and the final model reads this, not n_rows. None: n_rows.
+    table_rows: int | None = None
 
 
 @dataclass(frozen=True)
