@@ -9,6 +9,8 @@ and seed, the protocol's 75 % training part is split again (80 / 20, seeded); a 
 in turn runs on the 80 % in its own process (its worktree first on the path and as the working folder, so
 its trial workers import that revision too), and the exported model is scored on the inner 20 %. The
 public test part is never read. The worktrees stay for a resumed run; ``git worktree remove`` them after.
+With the same commit as ``--a`` and ``--b`` it measures how far two runs of one commit differ (timing noise):
+dfc5ba3 against itself, all 18 at seed 3, tied on all 18 and scored identically on 15.
 """
 
 from __future__ import annotations
