@@ -8,7 +8,8 @@ One ``fit`` per dataset on the inner 80 % split of the protocol's training part 
 never read), then from its run folder: seconds before the first trial (reading, profiling, the worker's
 start), seconds in trials that completed / were pruned / were stopped for the trial limit / were stopped at
 the search's end, the search's end, the final fits' seconds against the estimates the search kept time back
-by (run.json ``final_fits``), and the seconds of the budget left unused. Measures only; chooses nothing.
+by (run.json ``final_fits``), and the seconds of the budget left unused; then the trials stopped for the trial
+limit (family, folds done, seconds). Measures only; chooses nothing.
 A trial killed by its worker's deadline is recorded from when it was handed out, so when the first trial
 was killed (cnae9, nyc_taxis at 60 s) the worker's start counts as trial time and "setup" reads low.
 """
@@ -43,9 +44,16 @@ def run(name: str, args) -> dict:
     row = {"dataset": name, "seed": args.seed, "budget": args.budget, "wall_s": round(wall, 2),
            "setup_s": round(_seconds(started, min(t["started_at"] for t in trials)), 2),
            "search_s": session["search_s"], "trials": len(trials), **_trial_seconds(trials),
-           "final_fits": session["final_fits"]}
+           "final_fits": session["final_fits"], "at_limit": _at_limit(trials)}
     print(json.dumps(row), flush=True)
     return row
+
+
+def _at_limit(trials: list[dict]) -> list[dict]:
+    """The trials stopped for the trial limit: which family, after how many folds, and their seconds."""
+    return [{"trial": t["trial"], "family": t["family"], "folds": len(t["fold_scores"] or []),
+             "seconds": round(_seconds(datetime.fromisoformat(t["started_at"]), t["finished_at"]), 1)}
+            for t in trials if t["finished_at"] and "trial time limit" in (t["error"] or "")]
 
 
 def _seconds(a: datetime, b: str) -> float:
@@ -76,6 +84,11 @@ def report(path: Path) -> None:
         print(f"{r['dataset']:20} {r['wall_s']:5.1f} {r['setup_s']:5.1f} {r['search_s']:6.1f} {r['trials']:6d}"
               f" {r['complete_s']:8.1f} {r['pruned_s']:6.1f} {r['limit_s']:5.1f} {r['search_end_s']:5.1f}"
               f" {took:9.1f} / {est:<7.1f} {r['budget'] - r['wall_s']:6.1f}")
+    for r in rows:
+        if r.get("at_limit"):  # older rows have none
+            print(f"{r['dataset']}: stopped at the trial limit: "
+                  + ", ".join(f"trial {t['trial']} {t['family']} after {t['folds']} folds ({t['seconds']} s)"
+                              for t in r["at_limit"]))
     fits = [f for r in rows for f in r["final_fits"] if not f["error"]]
     if fits:
         ratios = sorted(f["seconds"] / f["estimated_s"] for f in fits)
