@@ -18,19 +18,6 @@ from automl.spaces import load_space
 N_ROWS, N_TRAIN_ROWS, N_FOLDS = 1000, 800, 5
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        now = 1000.0
-
-        def __call__(self) -> float:
-            return self.now
-
-    fake = Clock()
-    monkeypatch.setattr("time.monotonic", fake)
-    return fake
-
-
 def record(trial: int, family: str, score: float, fit_time_s: float) -> dict:
     return {"trial": trial, "family": family, "status": COMPLETE, "score": score, "fit_time_s": fit_time_s}
 

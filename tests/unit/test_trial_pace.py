@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import optuna
-import pytest
 
 from automl.evaluation.evaluate import PRUNED, TIMEOUT, TrialResult
 from automl.evaluation.metrics import get_metric
@@ -13,21 +12,7 @@ from automl.results.store import RunStore
 from automl.search.budget import Budget
 from automl.search.driver import SearchDriver
 from automl.spaces import load_space
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr("time.monotonic", fake)
-    return fake
+from tests.unit.conftest import Clock
 
 
 def make_driver(tmp_path, rungs: tuple[float, ...] = (), n_folds: int = 5) -> SearchDriver:
