@@ -19,26 +19,34 @@ def training_data(name: str, max_rows: int | None = None):
     ``max_rows`` rows, a seeded subsample."""
     import numpy as np
 
-    from automl.data.profile import profile_columns
-    from automl.evaluation.evaluate import EvalData
-    from automl.evaluation.metrics import get_metric
-    from automl.evaluation.splits import make_folds, resolve_cv
-    from automl.preprocess import TableCleaner
-    from automl.search.run import _encode_target
     from compare_one import load  # the protocol's split
 
     task, _, X, _, y, _ = load(DATA, name)
     if max_rows is not None and len(y) > max_rows:
         keep = np.sort(np.random.default_rng(0).choice(len(y), max_rows, replace=False))
         X, y = X.iloc[keep], y.iloc[keep]
+    data, _, _ = search_data(task, X, y, 0)
+    return task, data.metric, data
+
+
+def search_data(task: str, X, y, seed: int):
+    """``(EvalData, fitted TableCleaner, classes or None)``: rows ``X``, ``y`` as a search with ``seed`` sees
+    them (automl's cleaning, target encoding, folds and default metric)."""
+    from automl.data.profile import profile_columns
+    from automl.evaluation.evaluate import EvalData
+    from automl.evaluation.metrics import get_metric
+    from automl.evaluation.splits import make_folds, resolve_cv
+    from automl.preprocess import TableCleaner
+    from automl.search.run import _encode_target
+
     X, y = X.reset_index(drop=True), y.reset_index(drop=True)
     profile = profile_columns(X)
     classes, y_fit = _encode_target(y, task)
-    fold_id = make_folds(y_fit, task != "regression", resolve_cv("auto", len(y)), 0)
-    metric = get_metric(None, task)
-    data = EvalData(TableCleaner(profile).fit(X).transform(X), y_fit, fold_id, task,
-                    0 if classes is None else len(classes), profile, metric)
-    return task, metric, data
+    fold_id = make_folds(y_fit, task != "regression", resolve_cv("auto", len(y)), seed)
+    cleaner = TableCleaner(profile).fit(X)
+    data = EvalData(cleaner.transform(X), y_fit, fold_id, task, 0 if classes is None else len(classes), profile,
+                    get_metric(None, task))
+    return data, cleaner, classes
 
 
 def inner_split(name: str, seed: int, test_size: float = 0.2):

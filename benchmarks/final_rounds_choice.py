@@ -52,14 +52,10 @@ def _fix_rounds(model, rounds: int) -> None:
 def run(name: str, args) -> list[dict]:
     import numpy as np
 
-    from automl.data.profile import profile_columns
-    from automl.evaluation.metrics import get_metric
-    from automl.evaluation.splits import fold_indices, make_folds, n_folds, resolve_cv
+    from automl.evaluation.splits import fold_indices, n_folds
     from automl.families.boosting import REFIT_ROUNDS_MAX_ROWS
     from automl.families.registry import get_family
     from automl.pipeline import build_model, fit_context
-    from automl.preprocess import TableCleaner
-    from automl.search.run import _encode_target
     from automl.spaces import load_space
 
     rows = []
@@ -67,20 +63,16 @@ def run(name: str, args) -> list[dict]:
         task, _, X_fit, X_in, y_fit, y_in = choice_runner.inner_split(name, seed)
         if len(y_fit) > REFIT_ROUNDS_MAX_ROWS:  # no refit with the stopping round on larger tables
             return []
-        X_fit, y_fit = X_fit.reset_index(drop=True), y_fit.reset_index(drop=True)
-        profile = profile_columns(X_fit)
-        classes, y = _encode_target(y_fit, task)
-        fold_id = make_folds(y, task != "regression", resolve_cv("auto", len(y)), seed)
-        cleaner = TableCleaner(profile).fit(X_fit)
-        X, X_hold = cleaner.transform(X_fit), cleaner.transform(X_in)
+        data, cleaner, classes = choice_runner.search_data(task, X_fit, y_fit, seed)
+        X, y, fold_id, profile, metric = data.X, data.y, data.fold_id, data.profile, data.metric
+        X_hold = cleaner.transform(X_in)
         y_hold = y_in.to_numpy(dtype="float64") if classes is None else np.searchsorted(classes, y_in.to_numpy(dtype=object))
-        metric, n_classes = get_metric(None, task), 0 if classes is None else len(classes)
         for fam in args.families.split(","):
             family = get_family(fam)
             params = load_space(family, task).default
 
             def model(n_rows: int):
-                ctx = fit_context(family, profile, task, n_rows, n_classes, 1, seed, table_rows=len(y))
+                ctx = fit_context(family, profile, task, n_rows, data.n_classes, 1, seed, table_rows=len(y))
                 return build_model(family, params, profile, ctx)
 
             def holdout(m) -> float:
