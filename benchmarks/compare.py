@@ -205,6 +205,8 @@ def main() -> None:
     ap.add_argument("--force", action="store_true", help="rerun runs already in --out")
     ap.add_argument("--report", action="store_true", help="only print the report")
     args = ap.parse_args()
+    # absolute: each run's process works in a temporary directory (a relative --out lost its predictions there)
+    args.out, args.data_dir = args.out.resolve(), args.data_dir.resolve()
     if not args.report:
         if not (args.data_dir / "manifest.json").exists():
             raise SystemExit(f"No datasets at {args.data_dir}: the benchmark needs ../shared/datasets (or --data-dir).")
