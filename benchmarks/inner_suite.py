@@ -27,8 +27,8 @@ from choice_runner import DATA  # noqa: E402
 from compare_one import load  # noqa: E402
 
 
-def build(out: Path, names: list[str] | None = None) -> list[str]:
-    """Write each dataset's training part and a manifest in the public suite's format; the names written."""
+def build(out: Path, names: list[str] | None = None) -> None:
+    """Write each dataset's training part (or only ``names``') and a manifest in the public suite's format."""
     out.mkdir(parents=True, exist_ok=True)
     manifest = []
     for entry in json.loads((DATA / "manifest.json").read_text()):
@@ -42,7 +42,6 @@ def build(out: Path, names: list[str] | None = None) -> list[str]:
                          "notes": f"the protocol's training part of {entry['name']} (75 %, random_state=0)"})
         print(f"{entry['name']}: {len(train)} rows", flush=True)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
-    return [e["name"] for e in manifest]
 
 
 def main() -> None:
