@@ -32,6 +32,21 @@ class Stopped(Exception):
     """The search was stopped while a trial was running."""
 
 
+def _kill_group(pid: int) -> None:
+    """SIGKILL worker ``pid`` and its process group. A worker forked by the zygote makes its group
+    (setsid) first thing, but a kill can come before that, e.g. a restart whose request is already past
+    its deadline: then there is no group yet, and the worker alone is killed (it has no children yet)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        try:
+            os.kill(pid, signal.SIGKILL)  # not reused: the worker is reaped only by our wait()
+        except ProcessLookupError:
+            pass
+    except PermissionError:
+        pass
+
+
 class WorkerProcess:
     """One subprocess that evaluates trials on data sent to it once."""
 
@@ -70,10 +85,7 @@ class WorkerProcess:
     def kill(self) -> None:
         if self._proc is None:
             return
-        try:
-            os.killpg(self._proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        _kill_group(self._proc.pid)
         self._proc.wait()
         for conn in (self._in, self._out):
             conn.close()
