@@ -28,18 +28,22 @@ def _group(pgid: int) -> list[str]:
     return [line for line in ps if line.split()[0] == str(pgid) and not line.split()[1].startswith("Z")]
 
 
+def _soon(condition) -> bool:
+    """Whether ``condition()`` holds within about 10 s."""
+    for _ in range(200):
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_a_group_leader_is_killed_with_its_children():
     leader = subprocess.Popen(["sh", "-c", "sleep 30 & wait"], start_new_session=True)
     try:
-        while len(_group(leader.pid)) < 2:  # the shell has started its child
-            time.sleep(0.05)
+        assert _soon(lambda: len(_group(leader.pid)) == 2)  # the shell and its child
         _kill_group(leader.pid)
         assert leader.wait(timeout=60) == -signal.SIGKILL
-        for _ in range(200):  # the orphaned child gets the same SIGKILL; give it a moment to be gone
-            if not _group(leader.pid):
-                break
-            time.sleep(0.05)
-        assert _group(leader.pid) == []
+        assert _soon(lambda: not _group(leader.pid))  # the orphaned child got the same SIGKILL
     finally:
         leader.kill()
         leader.wait()
