@@ -98,8 +98,15 @@ def fit_on_inner(name: str, seed: int, budget: float, **fit_kwargs) -> tuple[dic
     row = {"dataset": name, "seed": seed, "rows": len(y_fit), "metric": res.metric,
            "greater_is_better": res.greater_is_better, "holdout": holdout_score(res, task, X_in, y_in),
            "reported": res.best_score, "wall_s": round(wall, 2), "trials": sum(info["trial_counts"].values()),
-           "best": best_model(res)}
+           "best": best_model(res), "threads": thread_counts(res.leaderboard)}
     return row, info
+
+
+def thread_counts(board) -> dict | None:
+    """How many trials ran on each thread count (fewer than all cores while other processes took some)."""
+    if "threads" not in board:
+        return None  # before the engine chose threads per trial
+    return {str(int(k)): int(v) for k, v in board["threads"].dropna().value_counts().sort_index().items()}
 
 
 def best_model(res) -> str:

@@ -11,6 +11,7 @@ its trial workers import that revision too), and the exported model is scored on
 public test part is never read. The worktrees stay for a resumed run; ``git worktree remove`` them after.
 With the same commit as ``--a`` and ``--b`` it measures how far two runs of one commit differ (timing noise):
 dfc5ba3 against itself, all 18 at seed 3, tied on all 18 and scored identically on 15.
+With ``--busy N``, N busy loops (one process each) run beside every fit: a machine shared with other work.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import choice_runner  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out" / "revision_choice.jsonl"
 TREES = ROOT / "benchmarks" / "out" / "revisions"
+BUSY_LOOP = "import time\nend = time.monotonic() + 900\nwhile time.monotonic() < end: pass"  # ends even if we are killed
 
 
 def worktree(rev: str) -> Path:
@@ -45,12 +47,18 @@ def run(name: str, args) -> list[dict]:
         for arm, rev in (("a", args.a), ("b", args.b)):
             tree = worktree(rev)
             env = {**os.environ, "PYTHONPATH": f"{tree}{os.pathsep}{Path(__file__).resolve().parent}"}
-            out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--one", name, str(seed),
-                                  str(args.budget)], cwd=tree, env=env, capture_output=True, text=True)
+            loops = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(args.busy)]
+            try:
+                out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--one", name, str(seed),
+                                      str(args.budget)], cwd=tree, env=env, capture_output=True, text=True)
+            finally:
+                for loop in loops:
+                    loop.kill()
+                    loop.wait()
             if out.returncode != 0:
                 raise SystemExit(f"{name} seed {seed} at {rev} failed:\n{out.stderr[-3000:]}")
             row = json.loads(out.stdout.strip().splitlines()[-1])
-            rows.append({**row, "arm": arm, "rev": f"{rev} ({tree.name})"})
+            rows.append({**row, "arm": arm, "rev": f"{rev} ({tree.name})", "busy": args.busy})
             print(json.dumps(rows[-1]), flush=True)
     return rows
 
@@ -87,6 +95,7 @@ if __name__ == "__main__":
         ap.add_argument("--b", default="HEAD", help="the revision measured second (default HEAD)")
         ap.add_argument("--budget", type=float, default=60.0)
         ap.add_argument("--seeds", type=int, default=2)
+        ap.add_argument("--busy", type=int, default=0, help="busy loops beside each fit (a shared machine)")
         ap.add_argument("--first-seed", type=int, default=0,
                         help="split seeds first-seed .. first-seed + seeds - 1 (fresh splits for a second variant)")
 
