@@ -170,3 +170,31 @@ class WhereAmI(ClassifierMixin, BaseEstimator):
 
 def make_where_am_i(params, ctx):
     return WhereAmI(**params)
+
+
+class ThreadProbe(ClassifierMixin, BaseEstimator):
+    """A constant classifier whose fit appends the thread count of the worker's OpenMP runtimes
+    (what HistGradientBoosting would use) and ``n_jobs`` to ``log_file``, then sleeps ``seconds``."""
+
+    def __init__(self, log_file: str = "", seconds: float = 0.2, n_jobs: int = 1):
+        self.log_file, self.seconds, self.n_jobs = log_file, seconds, n_jobs
+
+    def fit(self, X, y):
+        import numpy as np
+        from threadpoolctl import threadpool_info
+
+        omp = min(i["num_threads"] for i in threadpool_info() if i["user_api"] == "openmp")
+        with open(self.log_file, "a") as fh:
+            fh.write(f"{omp} {self.n_jobs}\n")
+        time.sleep(self.seconds)
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        import numpy as np
+
+        return np.full((len(X), len(self.classes_)), 1.0 / len(self.classes_))
+
+
+def make_thread_probe(params, ctx):
+    return ThreadProbe(**params, n_jobs=ctx.n_jobs)

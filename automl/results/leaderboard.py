@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 COLUMNS = ["rank", "trial", "family", "score", "score_std", "status", "error", "fit_time_s", "predict_time_s",
-           "params", "started_at", "finished_at", "worker"]
+           "params", "started_at", "finished_at", "worker", "threads"]
 _STATUS_ORDER = {"complete": 0, "pruned": 1, "failed": 2, "timeout": 3}
 
 

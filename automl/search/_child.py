@@ -46,6 +46,7 @@ def main(read_fd: int, write_fd: int, n_threads: int) -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(n_threads)  # BLAS/OpenMP threads x trials at once <= cores
+    threads = n_threads
     inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     sys.path[:0] = [p for p in pickle.loads(inbox.recv_bytes()) if p not in sys.path]
     from automl.evaluation.evaluate import evaluate
@@ -68,6 +69,9 @@ def main(read_fd: int, write_fd: int, n_threads: int) -> None:
             kind, spec = pickle.loads(inbox.recv_bytes())
         except EOFError:
             return
+        if spec.n_jobs != threads:  # fewer while other processes use cores (cpu_share.py), and back
+            threads = spec.n_jobs
+            threadpool_limits(threads)
         if kind == "evaluate":
             send(("result", evaluate(data, spec, report)))
         elif kind == "refit":

@@ -8,6 +8,9 @@ several in flight with the same driver.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import os
 import pickle
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
@@ -16,6 +19,8 @@ from automl.evaluation.evaluate import EvalData, TrialSpec
 
 if TYPE_CHECKING:
     from automl.search.driver import SearchDriver
+
+logger = logging.getLogger("automl")
 
 
 class SearchBackend(ABC):
@@ -51,24 +56,41 @@ class SearchBackend(ABC):
 
 
 class LocalBackend(SearchBackend):
-    """One trial at a time on this machine, in a warm worker process replaced after a timeout."""
+    """One trial at a time on this machine, in a warm worker process replaced after a timeout.
 
-    def __init__(self) -> None:
+    With ``share_cpu`` (the default when ``n_jobs`` is not set), each trial and refit gets only the
+    cores that other processes leave free (``cpu_share.py``: threads that lose their core to another
+    process slow a fit several-fold)."""
+
+    def __init__(self, share_cpu: bool = True) -> None:
         self.worker = None
+        self.share_cpu = share_cpu
+        self.cpu = None
 
     def warm_up(self) -> None:
         from automl.search.launch import warm_up
 
         warm_up()
+        self._watch_cpu()  # from here, so the first trial's threads are measured too (reading the data takes a while)
 
     def start(self, data: EvalData, n_threads: int) -> None:
         from automl.search.worker import WorkerProcess
 
         self.worker = WorkerProcess(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), n_threads)
         self.worker.start()
+        if self.cpu is None:
+            self._watch_cpu()
+
+    def _watch_cpu(self) -> None:
+        from automl.search.cpu_share import CpuShare
+
+        if self.share_cpu:
+            self.cpu = CpuShare()
+            self.cpu.measure(self._our_cpu_s())
 
     def run(self, driver: "SearchDriver") -> None:
         while (spec := driver.next_trial()) is not None:
+            spec = self._with_free_cores(spec)
             deadline, why = driver.trial_deadline(spec.number)
             result = self.worker.evaluate(
                 spec, deadline, lambda step, value: driver.report(spec.number, step, value), driver.stopping, why
@@ -76,7 +98,26 @@ class LocalBackend(SearchBackend):
             driver.finish(result)
 
     def refit(self, spec: TrialSpec, deadline: float):
-        return self.worker.refit(spec, deadline)
+        return self.worker.refit(self._with_free_cores(spec), deadline)
+
+    def _with_free_cores(self, spec: TrialSpec) -> TrialSpec:
+        """``spec`` on no more threads than the cores other processes leave free."""
+        if self.cpu is None:
+            return spec
+        if self.cpu.due():
+            free = self.cpu.free
+            if self.cpu.measure(self._our_cpu_s()) != free:
+                logger.info("Other processes are using %.1f of this machine's %d cores: trials run on at most %d"
+                            " thread(s)", self.cpu.others, self.cpu.n_cores, self.cpu.free)
+        return dataclasses.replace(spec, n_jobs=min(spec.n_jobs, self.cpu.free))
+
+    def _our_cpu_s(self) -> float:
+        """CPU seconds this search has used: this process, its zygote and worker, reaped workers included."""
+        from automl.search.cpu_share import process_cpu_s
+        from automl.search.launch import zygote_pid
+
+        worker = self.worker.pid if self.worker is not None else None
+        return sum(process_cpu_s(pid) for pid in {os.getpid(), zygote_pid(), worker})
 
     def close(self) -> None:
         if self.worker is not None:

@@ -124,6 +124,12 @@ def _zygote() -> Zygote:
         return _ZYGOTE
 
 
+def zygote_pid() -> int | None:
+    """The pid of this process's zygote, if it has one running."""
+    z = _ZYGOTE
+    return z.proc.pid if z is not None and z.owner == os.getpid() and z.proc.poll() is None else None
+
+
 def _forget_zygote() -> None:
     global _ZYGOTE
     with _ZYGOTE_LOCK:

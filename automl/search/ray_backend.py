@@ -148,7 +148,8 @@ class RayBackend(SearchBackend):
     @staticmethod
     def _lost(run: _Running, status: str, reason: str) -> TrialResult:
         return TrialResult(run.spec.number, run.spec.family.name, dict(run.spec.params), status, error=reason,
-                           started_at=run.started, finished_at=now_iso(), worker="ray")
+                           started_at=run.started, finished_at=now_iso(), worker="ray",
+                           threads=run.spec.n_jobs)
 
     def refit(self, spec: TrialSpec, deadline: float):
         """Refit on all rows; on a local Ray this process started, with all its CPUs (no trial runs

@@ -95,7 +95,7 @@ def _default_backend(cfg: SearchConfig):
     from automl.search.backend import LocalBackend
 
     if cfg.workers is None and cfg.ray_address is None:
-        return LocalBackend()
+        return LocalBackend(share_cpu=cfg.n_jobs is None)  # a thread count the user set is kept
     from automl.search.ray_backend import RayBackend
 
     return RayBackend(workers=cfg.workers or os.cpu_count() or 1, address=cfg.ray_address)

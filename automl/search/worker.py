@@ -171,4 +171,5 @@ class WorkerProcess:
     @staticmethod
     def _lost(spec: TrialSpec, status: str, reason: str, started: str, pid: int | None) -> TrialResult:
         return TrialResult(spec.number, spec.family.name, dict(spec.params), status, error=reason,
-                           started_at=started, finished_at=now_iso(), worker=f"{socket.gethostname()}:{pid}")
+                           started_at=started, finished_at=now_iso(), worker=f"{socket.gethostname()}:{pid}",
+                           threads=spec.n_jobs)

@@ -1,0 +1,84 @@
+"""Trials give up the cores other processes take (unless the user set n_jobs): on a busy machine,
+threads that lose their core slow an OpenMP fit several-fold (automl/search/cpu_share.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+import automl
+from automl.search.cpu_share import CpuShare, cores_left, machine_busy_s, process_cpu_s
+from tests.families_for_tests import make_thread_probe
+
+pytestmark = pytest.mark.skipif(not (sys.platform == "linux" and (os.cpu_count() or 1) >= 2),
+                                reason="measures cores through /proc: Linux with 2 cores or more")
+BUSY = "import time\nend = time.monotonic() + 120\nwhile time.monotonic() < end: pass"
+
+
+@pytest.fixture
+def busy_machine():
+    """One busy loop per core, in processes outside the search."""
+    loops = [subprocess.Popen([sys.executable, "-c", BUSY]) for _ in range(os.cpu_count())]
+    yield
+    for p in loops:
+        p.kill()
+        p.wait()
+
+
+def test_cores_left_rounds_to_the_nearest_core_and_keeps_one():
+    assert cores_left(2, 0.0) == 2
+    assert cores_left(2, 0.4) == 2
+    assert cores_left(2, 0.6) == 1
+    assert cores_left(2, 2.0) == 1
+    assert cores_left(8, 2.7) == 5
+
+
+def test_a_busy_process_outside_the_search_is_counted_as_others(busy_machine):
+    share = CpuShare()
+    share.measure(process_cpu_s(os.getpid()))
+    time.sleep(1.5)
+    share.measure(process_cpu_s(os.getpid()))
+    assert share.others > share.n_cores - 0.8, share.others
+    assert share.free == 1
+
+
+def test_a_process_s_cpu_includes_its_reaped_children():
+    """A killed worker, once reaped by its parent, moves into the parent's count: none of it is lost."""
+    before_machine, before = machine_busy_s(), process_cpu_s(os.getpid())
+    subprocess.run([sys.executable, "-c", "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"],
+                   check=True)
+    assert process_cpu_s(os.getpid()) - before >= 0.45
+    assert machine_busy_s() - before_machine >= 0.45
+
+
+@pytest.fixture
+def thread_probe(tmp_path):
+    log = tmp_path / "threads.log"
+    space = {"params": {"seconds": {"type": "float", "low": 0.2, "high": 0.21},
+                        "log_file": {"type": "categorical", "choices": [str(log)]}}}
+    automl.register_family("thread_probe", make_thread_probe, space, tasks=["binary"])
+    yield log
+    automl.unregister_family("thread_probe")
+
+
+def _seen(log) -> list[tuple[int, int]]:
+    """(OpenMP threads, n_jobs) of every fit, in order."""
+    return [tuple(int(v) for v in line.split()) for line in log.read_text().splitlines()]
+
+
+def test_trials_run_on_the_cores_busy_processes_leave(breast_cancer, out_dir, thread_probe, busy_machine):
+    res = automl.fit(breast_cancer, "target", time_budget=12, include=["thread_probe"], output_dir=out_dir, seed=0)
+    trials = res.leaderboard[res.leaderboard["trial"] >= 0]
+    assert (trials["threads"] == 1).sum() >= len(trials) // 2, trials["threads"].tolist()
+    seen = _seen(thread_probe)
+    assert (1, 1) in seen, seen  # the worker's OpenMP runtime and the family's n_jobs both shrank
+
+
+def test_a_thread_count_the_user_set_is_kept_on_a_busy_machine(breast_cancer, out_dir, thread_probe, busy_machine):
+    res = automl.fit(breast_cancer, "target", time_budget=8, include=["thread_probe"], output_dir=out_dir, seed=0, n_jobs=2)
+    assert set(res.leaderboard.loc[res.leaderboard["trial"] >= 0, "threads"]) == {2}
+    assert set(_seen(thread_probe)) == {(2, 2)}
