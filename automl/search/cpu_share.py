@@ -1,16 +1,14 @@
 """How many threads a trial should get when other processes are using this machine's cores.
 
 A trial's OpenMP threads wait for each other at every parallel region (HistGradientBoosting has
-several per tree node). When another process takes a core, the thread that lost its core holds up
-the rest, and a fit slows far more than its share of the CPU says: on this 2-core machine, with two
-busy loops beside a 60 s search on adult, HistGradientBoosting's, XGBoost's and LightGBM's default
-trials each ran past the 15 s trial limit on 2 threads (quiet: 1.0-2.5 s), and the search exported a
-linear model (0.906 AUC on an inner holdout against 0.929 quiet); on 1 thread the same trials took
-1.6-2.8 s and the search scored 0.928. So between trials the local backend measures the cores used
-by processes outside this search (the machine's busy time from ``/proc/stat`` less this search's
-own: its process, the zygote and the worker, reaped workers included) and gives the next trial the
-cores that are left. Only when ``n_jobs`` is not set: a thread count the user gave is kept.
-Linux only; elsewhere a trial gets all its threads, as before.
+several per tree node). When another process takes a core, the thread that lost it holds up the
+rest, and a fit slows far more than its share of the CPU says: with busy loops beside a 60 s search
+on this 2-core machine, the boosted default trials ran past the 15 s trial limit on 2 threads (1-2.5 s
+quiet) and searches exported linear models; on 1 thread they did not (README, *Busy machine*). So
+between trials the local backend measures the cores used by processes outside this search (the
+machine's busy time from ``/proc/stat`` less this search's own: its process, the zygote and the
+worker, reaped workers included) and gives the next trial the cores that are left. Only when
+``n_jobs`` is not set (a thread count the user gave is kept); Linux only.
 """
 
 from __future__ import annotations

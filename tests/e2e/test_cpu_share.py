@@ -46,7 +46,7 @@ def test_a_busy_process_outside_the_search_is_counted_as_others(busy_machine):
     assert share.free == 1
 
 
-def test_a_process_s_cpu_includes_its_reaped_children():
+def test_a_process_cpu_time_includes_its_reaped_children():
     """A killed worker, once reaped by its parent, moves into the parent's count: none of it is lost."""
     before_machine, before = machine_busy_s(), process_cpu_s(os.getpid())
     subprocess.run([sys.executable, "-c", "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"],
