@@ -92,8 +92,8 @@ def worker_name() -> str:
 
 def evaluate(data: EvalData, spec: TrialSpec, report: Callable[[int, float], bool] | None = None) -> TrialResult:
     """Cross-validate ``spec`` on ``data``; failures come back as a ``failed`` result, never raised."""
-    res = TrialResult(spec.number, spec.family.name, dict(spec.params), COMPLETE, started_at=now_iso(), worker=worker_name(),
-                      threads=spec.n_jobs)
+    res = TrialResult(spec.number, spec.family.name, dict(spec.params), COMPLETE, started_at=now_iso(),
+                      worker=worker_name(), threads=spec.n_jobs)
     try:
         _run_folds(data, spec, res, report)
     except MemoryError:

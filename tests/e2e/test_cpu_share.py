@@ -49,8 +49,8 @@ def test_a_busy_process_outside_the_search_is_counted_as_others(busy_machine):
 def test_a_process_cpu_time_includes_its_reaped_children():
     """A killed worker, once reaped by its parent, moves into the parent's count: none of it is lost."""
     before_machine, before = machine_busy_s(), process_cpu_s(os.getpid())
-    subprocess.run([sys.executable, "-c", "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"],
-                   check=True)
+    spin = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"
+    subprocess.run([sys.executable, "-c", spin], check=True)
     assert process_cpu_s(os.getpid()) - before >= 0.45
     assert machine_busy_s() - before_machine >= 0.45
 
@@ -79,6 +79,7 @@ def test_trials_run_on_the_cores_busy_processes_leave(breast_cancer, out_dir, th
 
 
 def test_a_thread_count_the_user_set_is_kept_on_a_busy_machine(breast_cancer, out_dir, thread_probe, busy_machine):
-    res = automl.fit(breast_cancer, "target", time_budget=8, include=["thread_probe"], output_dir=out_dir, seed=0, n_jobs=2)
+    res = automl.fit(breast_cancer, "target", time_budget=8, include=["thread_probe"], output_dir=out_dir, seed=0,
+                     n_jobs=2)
     assert set(res.leaderboard.loc[res.leaderboard["trial"] >= 0, "threads"]) == {2}
     assert set(_seen(thread_probe)) == {(2, 2)}
