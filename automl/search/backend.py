@@ -58,9 +58,9 @@ class SearchBackend(ABC):
 class LocalBackend(SearchBackend):
     """One trial at a time on this machine, in a warm worker process replaced after a timeout.
 
-    With ``share_cpu`` (the default when ``n_jobs`` is not set), each trial and refit gets only the
-    cores that other processes leave free (``cpu_share.py``: threads that lose their core to another
-    process slow a fit several-fold)."""
+    With ``share_cpu``, each trial and refit gets only the cores that other processes leave free
+    (``cpu_share.py``: threads that lose their core to another process slow a fit several-fold);
+    ``fit``'s default backend turns it off when ``n_jobs`` is set, so a thread count the user gave is kept."""
 
     def __init__(self, share_cpu: bool = True) -> None:
         self.worker = None
