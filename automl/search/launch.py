@@ -119,7 +119,7 @@ def _zygote() -> Zygote:
     """This process's zygote, started on first use (a forked copy of this process starts its own)."""
     global _ZYGOTE
     with _ZYGOTE_LOCK:
-        if _ZYGOTE is None or _ZYGOTE.owner != os.getpid() or _ZYGOTE.proc.poll() is not None:
+        if not _running_here(_ZYGOTE):
             _ZYGOTE = Zygote()
         return _ZYGOTE
 
@@ -127,7 +127,12 @@ def _zygote() -> Zygote:
 def zygote_pid() -> int | None:
     """The pid of this process's zygote, if it has one running."""
     z = _ZYGOTE
-    return z.proc.pid if z is not None and z.owner == os.getpid() and z.proc.poll() is None else None
+    return z.proc.pid if _running_here(z) else None
+
+
+def _running_here(z: Zygote | None) -> bool:
+    """Whether ``z`` is this process's zygote (not a forked parent's) and still running."""
+    return z is not None and z.owner == os.getpid() and z.proc.poll() is None
 
 
 def _forget_zygote() -> None:
