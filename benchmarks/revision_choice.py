@@ -12,6 +12,7 @@ public test part is never read. The worktrees stay for a resumed run; ``git work
 With the same commit as ``--a`` and ``--b`` it measures how far two runs of one commit differ (timing noise):
 dfc5ba3 against itself, all 18 at seed 3, tied on all 18 and scored identically on 15.
 With ``--busy N``, N busy loops (one process each) run beside every fit: a machine shared with other work.
+With ``--cpu-quota C``, every fit runs in a cgroup allowed C CPUs: a container given ``--cpus C`` (needs root).
 """
 
 from __future__ import annotations
@@ -41,15 +42,42 @@ def worktree(rev: str) -> Path:
     return path
 
 
+def quota_cgroup(cpus: float) -> Path:
+    """The file a process writes its pid to, to join a cgroup allowed ``cpus`` CPUs (cgroup v1's cpu
+    controller, or v2's at its mount's top)."""
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        left, _, right = line.partition(" - ")
+        fs_type, _, options = right.split()[:3]
+        top = Path(left.split()[4])
+        group = top / f"automl-quota-{cpus:g}"
+        if fs_type == "cgroup" and "cpu" in options.split(","):
+            group.mkdir(exist_ok=True)
+            (group / "cpu.cfs_period_us").write_text("100000")
+            (group / "cpu.cfs_quota_us").write_text(str(int(cpus * 100000)))
+            return group / "tasks"
+        if fs_type == "cgroup2" and "cpu" in (top / "cgroup.controllers").read_text().split():
+            (top / "cgroup.subtree_control").write_text("+cpu")
+            group.mkdir(exist_ok=True)
+            (group / "cpu.max").write_text(f"{int(cpus * 100000)} 100000")
+            return group / "cgroup.procs"
+    raise SystemExit("--cpu-quota needs a cgroup cpu controller (none is mounted)")
+
+
 def run(name: str, args) -> list[dict]:
     rows = []
+    join = []  # the command prefix that puts a fit in the quota's cgroup
+    if args.cpu_quota:
+        try:
+            join = ["sh", "-c", 'echo $$ > "$0" && exec "$@"', str(quota_cgroup(args.cpu_quota))]
+        except OSError as e:
+            raise SystemExit(f"--cpu-quota needs root to make a cgroup: {e}")
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         for arm, rev in (("a", args.a), ("b", args.b)):
             tree = worktree(rev)
             env = {**os.environ, "PYTHONPATH": f"{tree}{os.pathsep}{Path(__file__).resolve().parent}"}
             loops = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(args.busy)]
             try:
-                out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--one", name, str(seed),
+                out = subprocess.run(join + [sys.executable, str(Path(__file__).resolve()), "--one", name, str(seed),
                                       str(args.budget)], cwd=tree, env=env, capture_output=True, text=True)
             finally:
                 for loop in loops:
@@ -58,7 +86,8 @@ def run(name: str, args) -> list[dict]:
             if out.returncode != 0:
                 raise SystemExit(f"{name} seed {seed} at {rev} failed:\n{out.stderr[-3000:]}")
             row = json.loads(out.stdout.strip().splitlines()[-1])
-            rows.append({**row, "arm": arm, "rev": f"{rev} ({tree.name})", "busy": args.busy})
+            rows.append({**row, "arm": arm, "rev": f"{rev} ({tree.name})", "busy": args.busy,
+                         "cpu_quota": args.cpu_quota})
             print(json.dumps(rows[-1]), flush=True)
     return rows
 
@@ -96,6 +125,8 @@ if __name__ == "__main__":
         ap.add_argument("--budget", type=float, default=60.0)
         ap.add_argument("--seeds", type=int, default=2)
         ap.add_argument("--busy", type=int, default=0, help="busy loops beside each fit (a shared machine)")
+        ap.add_argument("--cpu-quota", type=float, default=0.0,
+                        help="CPUs each fit's cgroup allows (a container given --cpus; needs root); 0: none")
         ap.add_argument("--first-seed", type=int, default=0,
                         help="split seeds first-seed .. first-seed + seeds - 1 (fresh splits for a second variant)")
 
