@@ -69,7 +69,10 @@ class SearchConfig:
 
     @property
     def threads(self) -> int:
-        return self.n_jobs or os.cpu_count() or 1
+        """Threads per trial: ``n_jobs``, else the cores this process may use (affinity and CPU quota)."""
+        from automl.search.cores import usable_cores
+
+        return self.n_jobs or usable_cores()
 
     def limits(self) -> dict:
         return {"time_budget": self.time_budget, "n_trials": self.n_trials, "trial_timeout": self.trial_timeout,

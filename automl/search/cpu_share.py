@@ -16,6 +16,8 @@ from __future__ import annotations
 import os
 import time
 
+from automl.search.cores import our_cores, usable_cores
+
 MIN_WINDOW_S = 1.0  # the machine's busy time is counted in 10 ms ticks: shorter windows are noise
 _TICK_S = 1.0 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.01
 
@@ -27,8 +29,8 @@ class CpuShare:
     """
 
     def __init__(self) -> None:
-        self.cores = _our_cores()
-        self.n_cores = len(self.cores) if self.cores else (os.cpu_count() or 1)
+        self.cores = our_cores()
+        self.n_cores = usable_cores()  # a cgroup's CPU quota, if lower than the cores, is what there is to share
         self.others: float | None = None  # cores used by other processes in the last window
         self.free = self.n_cores
         self._mark: tuple[float, float, float] | None = None
@@ -84,10 +86,3 @@ def process_cpu_s(pid: int | None) -> float:
     fields = stat[stat.rindex(")") + 2:].split()  # the name in parentheses may hold spaces
     return sum(int(v) for v in fields[11:15]) * _TICK_S  # utime stime cutime cstime (stat's fields 14-17)
 
-
-def _our_cores() -> set[int] | None:
-    """The cores this process may run on (a cpuset may give it fewer than the machine has)."""
-    try:
-        return set(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import platform
 import time
 from dataclasses import dataclass
@@ -96,9 +95,10 @@ def _default_backend(cfg: SearchConfig):
 
     if cfg.workers is None and cfg.ray_address is None:
         return LocalBackend(share_cpu=cfg.n_jobs is None)  # a thread count the user set is kept
+    from automl.search.cores import usable_cores
     from automl.search.ray_backend import RayBackend
 
-    return RayBackend(workers=cfg.workers or os.cpu_count() or 1, address=cfg.ray_address)
+    return RayBackend(workers=cfg.workers or usable_cores(), address=cfg.ray_address)
 
 
 # -- stages -------------------------------------------------------------------------------------

@@ -3,10 +3,12 @@ threads that lose their core slow an OpenMP fit several-fold (automl/search/cpu_
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +85,72 @@ def test_a_thread_count_the_user_set_is_kept_on_a_busy_machine(breast_cancer, ou
                      n_jobs=2)
     assert set(res.leaderboard.loc[res.leaderboard["trial"] >= 0, "threads"]) == {2}
     assert set(_seen(thread_probe)) == {(2, 2)}
+
+
+QUOTA_FIT = """
+import json, sys
+import automl
+from automl.search.cores import usable_cores
+from sklearn.datasets import load_breast_cancer
+from tests.families_for_tests import make_thread_probe
+
+log, out = sys.argv[1], sys.argv[2]
+space = {"params": {"seconds": {"type": "float", "low": 0.2, "high": 0.21},
+                    "log_file": {"type": "categorical", "choices": [log]}}}
+automl.register_family("thread_probe", make_thread_probe, space, tasks=["binary"])
+res = automl.fit(load_breast_cancer(as_frame=True).frame, "target", time_budget=6, include=["thread_probe"],
+                 output_dir=out, seed=0)
+board = res.leaderboard
+print(json.dumps({"usable": usable_cores(), "threads": sorted(set(board.loc[board["trial"] >= 0, "threads"]))}))
+"""
+
+
+@pytest.fixture
+def one_cpu_cgroup():
+    """A cgroup with a quota of 1 CPU (cgroup v1's cpu controller, or v2's at the mount's top): what a
+    container given ``--cpus 1`` on this machine gets. Needs root; skips otherwise."""
+    group = None
+    for line in open("/proc/self/mountinfo"):
+        left, _, right = line.partition(" - ")
+        fs_type, _, options = right.split()[:3]
+        top = Path(left.split()[4])
+        try:
+            if fs_type == "cgroup" and "cpu" in options.split(","):
+                group = top / f"automl-test-{os.getpid()}"
+                group.mkdir()
+                (group / "cpu.cfs_period_us").write_text("100000")
+                (group / "cpu.cfs_quota_us").write_text("100000")
+                break
+            if fs_type == "cgroup2" and "cpu" in (top / "cgroup.controllers").read_text().split():
+                (top / "cgroup.subtree_control").write_text("+cpu")
+                group = top / f"automl-test-{os.getpid()}"
+                group.mkdir()
+                (group / "cpu.max").write_text("100000 100000")
+                break
+        except OSError as e:
+            if group is not None and group.is_dir():
+                group.rmdir()
+            pytest.skip(f"cannot make a cgroup with a CPU quota here ({e}): needs root and a cgroup cpu controller")
+    if group is None:
+        pytest.skip("no cgroup cpu controller mounted")
+    yield group
+    for _ in range(50):  # the fit's zygote and worker leave with it, but not always at once
+        try:
+            group.rmdir()
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
+def test_trials_run_on_the_cores_a_cgroup_quota_allows(one_cpu_cgroup, tmp_path):
+    """On this 2-core machine, a fit in a cgroup allowed 1 CPU runs every trial on 1 thread, OpenMP included:
+    2 threads would be throttled as a group and wait for each other."""
+    log = tmp_path / "threads.log"
+    procs = "cgroup.procs" if (one_cpu_cgroup / "cgroup.procs").exists() else "tasks"
+    cmd = f'echo $$ > "{one_cpu_cgroup / procs}" && exec "$0" -c "$1" "$2" "$3"'
+    out = subprocess.run(["sh", "-c", cmd, sys.executable, QUOTA_FIT, str(log), str(tmp_path / "results")],
+                         capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen == {"usable": 1, "threads": [1]}, seen
+    assert set(_seen(log)) == {(1, 1)}
