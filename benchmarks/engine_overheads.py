@@ -2,7 +2,10 @@
 
     python benchmarks/engine_overheads.py [--reps 5]
 
-Run it alone on the machine: figures are medians of repeated runs.
+Run it alone on the machine: figures are medians of repeated runs. ``--threads-only`` times only the
+1-vs-2-thread fits, e.g. inside the 1-CPU cgroup ``revision_choice.py --cpu-quota 1`` makes (as root):
+
+    sh -c 'echo $$ > /sys/fs/cgroup/cpu/automl-quota-1/tasks && exec python benchmarks/engine_overheads.py --threads-only'
 """
 
 from __future__ import annotations
@@ -142,6 +145,15 @@ def threads(reps: int) -> list[tuple]:
     return rows
 
 
+def print_threads(reps: int) -> None:
+    from automl.search.cores import cgroup_cpu_quota
+
+    quota = cgroup_cpu_quota()
+    print(f"threads (20k x 30, median of reps; {'no CPU quota' if quota is None else f'a {quota:g}-CPU cgroup quota'}):")
+    for name, t1, t2, speedup in threads(reps):
+        print(f"  {name:34s} 1 thread {t1:6.2f} s   2 threads {t2:6.2f} s   speed-up {speedup:.2f}x")
+
+
 def _sklearn_metric(name: str):
     """The metric as scikit-learn computes it (what automl's metrics did before 2026-11-30)."""
     import dataclasses
@@ -187,7 +199,11 @@ def ensemble_selection() -> list[tuple]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--threads-only", action="store_true",
+                    help="only the 1-vs-2-thread fit times (e.g. inside a cgroup with a CPU quota)")
     args = ap.parse_args()
+    if args.threads_only:
+        return print_threads(args.reps)
     from automl.search import launch
 
     imp, base = import_time(args.reps)
@@ -205,9 +221,7 @@ def main() -> None:
         d = driver_overhead(n)
         print(f"driver: {d['trials']} trials in {d['wall_s']:.1f} s, model work {d['model_work_s']:.1f} s -> "
               f"{d['overhead_ms_per_trial']:.1f} ms per trial (Optuna ask/tell + journal + records + IPC + startup/refit amortised)")
-    print("threads (20k x 30, median of reps):")
-    for name, t1, t2, speedup in threads(args.reps):
-        print(f"  {name:34s} 1 thread {t1:6.2f} s   2 threads {t2:6.2f} s   speed-up {speedup:.2f}x")
+    print_threads(args.reps)
     print("ensemble selection (select_honestly, 20 candidates, 5 folds, no deadline): automl's metrics vs scikit-learn's")
     for name, n, (t_ours, m_ours), (t_sk, m_sk) in ensemble_selection():
         print(f"  {name:8s} {n:6d} rows   automl {t_ours:6.2f} s ({m_ours} members)   sklearn {t_sk:6.2f} s ({m_sk} members)"
