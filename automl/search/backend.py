@@ -26,8 +26,9 @@ logger = logging.getLogger("automl")
 class SearchBackend(ABC):
     """Runs trials for a SearchDriver."""
 
-    def warm_up(self) -> None:
-        """Called before the data is read: start whatever does not need it (optional)."""
+    def warm_up(self, n_jobs: int | None = None) -> None:
+        """Called before the data is read: start whatever does not need it (optional). ``n_jobs`` is the
+        thread count the fit was given, None when automl chooses it."""
 
     @abstractmethod
     def start(self, data: EvalData, n_threads: int) -> None:
@@ -59,18 +60,20 @@ class LocalBackend(SearchBackend):
     """One trial at a time on this machine, in a warm worker process replaced after a timeout.
 
     With ``share_cpu``, each trial and refit gets only the cores that other processes leave free
-    (``cpu_share.py``: threads that lose their core to another process slow a fit several-fold);
-    ``fit``'s default backend turns it off when ``n_jobs`` is set, so a thread count the user gave is kept."""
+    (``cpu_share.py``: threads that lose their core to another process slow a fit several-fold). The
+    default, None, shares them unless the fit sets ``n_jobs``, so a thread count the user gave is kept."""
 
-    def __init__(self, share_cpu: bool = True) -> None:
+    def __init__(self, share_cpu: bool | None = None) -> None:
         self.worker = None
         self.share_cpu = share_cpu
         self.cpu = None
+        self._n_jobs = None
 
-    def warm_up(self) -> None:
+    def warm_up(self, n_jobs: int | None = None) -> None:
         from automl.search.launch import warm_up
 
         warm_up()
+        self._n_jobs = n_jobs
         self._watch_cpu()  # from here, so the first trial's threads are measured too (reading the data takes a while)
 
     def start(self, data: EvalData, n_threads: int) -> None:
@@ -84,8 +87,9 @@ class LocalBackend(SearchBackend):
     def _watch_cpu(self) -> None:
         from automl.search.cpu_share import CpuShare
 
-        if self.share_cpu:
-            self.cpu = CpuShare()
+        share = self.share_cpu if self.share_cpu is not None else self._n_jobs is None
+        self.cpu = CpuShare() if share else None  # per fit: a reused backend may get n_jobs this time
+        if self.cpu is not None:
             self.cpu.measure(self._our_cpu_s())
 
     def run(self, driver: "SearchDriver") -> None:

@@ -54,7 +54,7 @@ class Prepared:
 def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=None, con=None) -> SearchResult:
     budget = Budget(cfg.time_budget, cfg.n_trials, cfg.trial_timeout, t0=t0)
     backend = backend or _default_backend(cfg)
-    backend.warm_up()  # workers get ready while the data is read and profiled
+    backend.warm_up(cfg.n_jobs)  # workers get ready while the data is read and profiled
     X, y = split_target(read_table(data, con=con), target)
     fingerprint = data_fingerprint(X, y)
     prep = _resume(X, y, target, cfg, fingerprint) if cfg.resume else _new_run(X, y, target, cfg, fingerprint)
@@ -94,7 +94,7 @@ def _default_backend(cfg: SearchConfig):
     from automl.search.backend import LocalBackend
 
     if cfg.workers is None and cfg.ray_address is None:
-        return LocalBackend(share_cpu=cfg.n_jobs is None)  # a thread count the user set is kept
+        return LocalBackend()
     from automl.search.cores import usable_cores
     from automl.search.ray_backend import RayBackend
 

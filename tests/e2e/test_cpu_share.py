@@ -80,9 +80,13 @@ def test_trials_run_on_the_cores_busy_processes_leave(breast_cancer, out_dir, th
     assert (1, 1) in seen, seen  # the worker's OpenMP runtime and the family's n_jobs both shrank
 
 
-def test_a_thread_count_the_user_set_is_kept_on_a_busy_machine(breast_cancer, out_dir, thread_probe, busy_machine):
+@pytest.mark.parametrize("backend", [None, "LocalBackend()"])
+def test_a_thread_count_the_user_set_is_kept_on_a_busy_machine(breast_cancer, out_dir, thread_probe, busy_machine,
+                                                               backend):
+    """Whether fit makes its default backend or is given one."""
+    backend = automl.LocalBackend() if backend else None
     res = automl.fit(breast_cancer, "target", time_budget=8, include=["thread_probe"], output_dir=out_dir, seed=0,
-                     n_jobs=2)
+                     n_jobs=2, backend=backend)
     assert set(res.leaderboard.loc[res.leaderboard["trial"] >= 0, "threads"]) == {2}
     assert set(_seen(thread_probe)) == {(2, 2)}
 
