@@ -12,7 +12,8 @@ public test part is never read. The worktrees stay for a resumed run; ``git work
 With the same commit as ``--a`` and ``--b`` it measures how far two runs of one commit differ (timing noise):
 dfc5ba3 against itself, all 18 at seed 3, tied on all 18 and scored identically on 15.
 With ``--busy N``, N busy loops (one process each) run beside every fit: a machine shared with other work.
-With ``--cpu-quota C``, every fit runs in a cgroup allowed C CPUs: a container given ``--cpus C`` (needs root).
+With ``--cpu-quota C``, every fit runs in a cgroup allowed C CPUs: a container given ``--cpus C`` (needs root;
+the cgroup, ``automl-quota-C`` at the cpu controller's top, stays: ``rmdir`` it after).
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ from pathlib import Path
 
 def usable_cores(proc: str = "/proc/self") -> int:
     """The cores this process may use: its affinity (a cpuset may give it fewer than the machine has),
-    capped by its cgroup's CPU quota rounded up; at least 1."""
+    capped by its cgroup's CPU quota rounded up; at least 1. ``proc`` holds the process's ``cgroup`` and
+    ``mountinfo`` files (another folder in tests)."""
     cores = our_cores()
     n = len(cores) if cores else (os.cpu_count() or 1)
     quota = cgroup_cpu_quota(proc)
@@ -50,7 +51,7 @@ def cgroup_cpu_quota(proc: str = "/proc/self") -> float | None:
 
 
 def _cpu_cgroup_dirs(proc: str) -> list[tuple[Path, Path]]:
-    """(the process's cgroup folder, its mount's top folder) for each cgroup mount with a CPU quota."""
+    """(the process's cgroup folder, its mount's top folder) on each cgroup v2 mount and v1 cpu mount."""
     try:
         groups = Path(proc, "cgroup").read_text().splitlines()
         mounts = Path(proc, "mountinfo").read_text().splitlines()
