@@ -56,12 +56,18 @@ def quota_cgroup(cpus: float) -> Path:
             (group / "cpu.cfs_period_us").write_text("100000")
             (group / "cpu.cfs_quota_us").write_text(str(int(cpus * 100000)))
             return group / "tasks"
-        if fs_type == "cgroup2" and "cpu" in (top / "cgroup.controllers").read_text().split():
+        if fs_type == "cgroup2" and "cpu" in _controllers(top):
             (top / "cgroup.subtree_control").write_text("+cpu")
             group.mkdir(exist_ok=True)
             (group / "cpu.max").write_text(f"{int(cpus * 100000)} 100000")
             return group / "cgroup.procs"
     raise SystemExit("--cpu-quota needs a cgroup cpu controller (none is mounted)")
+
+
+def _controllers(top: Path) -> list[str]:
+    """The controllers a cgroup v2 mount offers (none on a hybrid host's unified mount)."""
+    path = top / "cgroup.controllers"
+    return path.read_text().split() if path.exists() else []
 
 
 def run(name: str, args) -> list[dict]:
