@@ -64,13 +64,14 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     eval_data = EvalData(Xc, prep.y_fit, prep.fold_id, prep.task, len(prep.classes) if prep.classes is not None else 0,
                          prep.profile, prep.metric, X_raw=prep.X, y_raw=prep.y,
                          scoring=scoring_sample(Xc, prep.profile, cfg.seed) if prep.task == CLUSTERING else None)
+    threads = cfg.threads  # reads the cgroup's quota: once, so the worker and the driver agree
     try:
-        backend.start(eval_data, cfg.threads)
+        backend.start(eval_data, threads)
         study, records = _open_study(prep, cfg, families, spaces)
         driver = SearchDriver(study=study, spaces=spaces, families=families, metric=prep.metric, budget=budget,
                               store=prep.store, records=records, n_rows=len(prep.X),
                               n_train_rows=len(fold_indices(prep.fold_id, 0)[0]), n_folds=n_folds(prep.fold_id),
-                              seed=cfg.seed, n_jobs=cfg.threads, rungs=_rungs(prep, cfg), on_trial=cfg.on_trial,
+                              seed=cfg.seed, n_jobs=threads, rungs=_rungs(prep, cfg), on_trial=cfg.on_trial,
                               stop=cfg.stop)
         try:
             backend.run(driver)
