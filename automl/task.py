@@ -47,6 +47,9 @@ def infer_task(y: pd.Series | None, task: str | None = None) -> TaskInfo:
         raise ConfigError(f"task='clustering' takes no target; pass target=None to cluster the rows, or leave task out"
                           f" to predict {y.name!r}.")
     name = y.name
+    if pd.api.types.is_datetime64_any_dtype(y.dtype) or pd.api.types.is_timedelta64_dtype(y.dtype):
+        raise TargetError(f"Target column {name!r} holds {y.dtype} values; automl predicts classes or numbers. Predict a"
+                          f" number made from it instead, e.g. the days since a date: (df[{name!r}] - start).dt.days.")
     n_unique = int(y.nunique())
     if task is not None:
         return _checked_override(y, task, n_unique)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 
 import numpy as np
 
-from automl.errors import ConfigError
+from automl.errors import ConfigError, TargetError
+
+logger = logging.getLogger("automl")
 
 HOLDOUT_ROWS = 100_000  # above this, "auto" scores on one 20% holdout instead of k folds
 # 10 folds on small tables (each fold model nearer the refit, half the trials) tied with 5 on the
@@ -32,6 +35,34 @@ def resolve_cv(cv: int | float | str, n_rows: int) -> int | float:
     if cv > n_rows:
         raise ConfigError(f"cv={cv!r} asks for more folds than the {n_rows} rows; use cv=5.")
     return int(cv)
+
+
+def folds_for_classes(k: int, classes: np.ndarray, codes: np.ndarray, binary: bool, explicit: bool, target) -> int:
+    """The number of folds ``k`` the classes of ``target`` allow (fewer than asked only when ``cv`` was "auto").
+
+    Every binary fold needs rows of both classes (ROC AUC is undefined on one), so the rarer class
+    needs k rows. Multiclass folds may miss a rare class (its probability is still scored), but
+    stratified folds need some class with k rows. A target whose classes all have one row is not
+    something to learn (an identifier, most likely).
+    """
+    counts = np.bincount(codes, minlength=len(classes))
+    if counts.max() < 2:
+        raise TargetError(f"Every class of target column {target!r} has a single row ({len(classes)} classes): there is"
+                          " nothing to learn. Is it an identifier? Pass the column you want to predict.")
+    rare = int(counts.argmin() if binary else counts.argmax())
+    allowed = int(counts[rare])
+    label = classes[rare].item() if isinstance(classes[rare], np.generic) else classes[rare]
+    if binary and allowed < 2:
+        raise TargetError(f"Class {label!r} of target column {target!r} has a single row; a binary model needs at least"
+                          " 2 rows of each class (10 or more to be of use).")
+    if allowed >= k:
+        return k
+    needs = f"{k}-fold CV needs {k} rows of " + ("each class" if binary else "some class")
+    has = f"class {label!r} of {target!r} has {allowed}" if binary else f"the largest class of {target!r} has {allowed}"
+    if explicit:
+        raise ConfigError(f"cv={k}: {needs}, but {has}; use cv={allowed}.")
+    logger.info("Using %d folds: %s, and %s.", allowed, needs, has)
+    return allowed
 
 
 def make_folds(y: np.ndarray, stratify: bool, cv: int | float, seed: int) -> np.ndarray:

@@ -19,7 +19,7 @@ from automl.errors import ConfigError, EmptyDataError, SearchError, TargetError
 from automl.evaluation.clustering import scoring_sample
 from automl.evaluation.evaluate import FAILED, EvalData
 from automl.evaluation.metrics import Metric, get_metric
-from automl.evaluation.splits import fold_indices, make_folds, n_folds, resolve_cv
+from automl.evaluation.splits import fold_indices, folds_for_classes, make_folds, n_folds, resolve_cv
 from automl.families.registry import families_for
 from automl.preprocess import TableCleaner
 from automl.result import SearchResult, versions
@@ -30,7 +30,7 @@ from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble, describe
 from automl.search.final_fit import BAG, REFIT, FinalFit, choose_mode
 from automl.search.sampling import fixed_params, halving_rungs, make_pruner, make_sampler
 from automl.spaces import load_space, read_yaml
-from automl.task import CLUSTERING, REGRESSION, infer_task
+from automl.task import BINARY, CLUSTERING, REGRESSION, infer_task
 
 logger = logging.getLogger("automl")
 STUDY_NAME = "automl"
@@ -110,7 +110,7 @@ def _new_run(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
     families_for(info.kind, cfg.include)  # fail on bad names before creating a run folder
     profile = _profile(X)
     classes, y_fit = _encode_target(y, info.kind)
-    cv, fold_id = _folds(y_fit, info.kind, cfg, len(X))
+    cv, fold_id = _folds(y_fit, classes, info.kind, cfg, len(X), target)
     store = RunStore.create(cfg.output_dir)
     store.save_folds(fold_id)
     run_info = {
@@ -143,7 +143,8 @@ def _resume(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
     return Prepared(X, y, info["task"], metric, _profile(X), classes, y_fit, store.load_folds(), store, info)
 
 
-def _folds(y_fit: np.ndarray | None, task: str, cfg: SearchConfig, n_rows: int) -> tuple[int | float | None, np.ndarray]:
+def _folds(y_fit: np.ndarray | None, classes: np.ndarray | None, task: str, cfg: SearchConfig, n_rows: int,
+           target) -> tuple[int | float | None, np.ndarray]:
     """``cv`` resolved, and each row's validation fold. Clustering has no folds (no target to
     validate against): every row's fold is -1 and each trial fits them all."""
     if task == CLUSTERING:
@@ -152,6 +153,8 @@ def _folds(y_fit: np.ndarray | None, task: str, cfg: SearchConfig, n_rows: int) 
                               " on how well its clusters separate them. Leave cv out.")
         return None, np.full(n_rows, -1, dtype=np.int16)
     cv = resolve_cv(cfg.cv, n_rows)
+    if classes is not None and isinstance(cv, int):
+        cv = folds_for_classes(cv, classes, y_fit, task == BINARY, cfg.cv != "auto", target)
     return cv, make_folds(y_fit, task != REGRESSION, cv, cfg.seed)
 
 
@@ -171,13 +174,15 @@ def _encode_target(y: pd.Series | None, task: str) -> tuple[np.ndarray | None, n
             return None, y.to_numpy(dtype="float64")
         except (TypeError, ValueError):
             raise TargetError(f"task='regression' needs a numeric target; {y.name!r} has values like {y.iloc[0]!r}.") from None
-    values = y.to_numpy(dtype=object)
+    values = y.to_numpy()  # the labels the exported pipelines are fit on (refit.py): classes keep their dtype
     try:
         classes, codes = np.unique(values, return_inverse=True)
-    except TypeError:  # mixed types cannot be sorted; compare them as text
-        classes, codes = np.unique(values.astype(str), return_inverse=True)
+    except TypeError:  # mixed types cannot be sorted, so no model could order its classes
+        kinds = sorted({type(v).__name__ for v in values})
+        raise TargetError(f"Target column {y.name!r} mixes value types ({', '.join(kinds)}); make it one type, "
+                          f"e.g. df[{y.name!r}] = df[{y.name!r}].astype(str).") from None
     if len(classes) < 2:
-        raise TargetError(f"Target column {y.name!r} has a single class ({classes[0]!r}); a classifier needs two or more.")
+        raise TargetError(f"Target column {y.name!r} has a single class ({_plain(classes[0])!r}); a classifier needs two or more.")
     return classes, codes
 
 

@@ -70,6 +70,33 @@ def test_bad_arguments(df, out_dir, kwargs, match):
     assert not out_dir.exists() or not any(out_dir.iterdir())  # failed before creating a run folder
 
 
+def _rare_positives(df, n):
+    return df.assign(Survived=[1] * n + [0] * (len(df) - n))
+
+
+@pytest.mark.parametrize("make,match", [
+    (lambda df: _rare_positives(df, 1), "Class 1 of target column 'Survived' has a single row"),
+    (lambda df: df.assign(Survived=[f"p{i}" for i in range(len(df))]), "Every class of .*'Survived'.*identifier"),
+    (lambda df: df.assign(Survived=pd.date_range("2020", periods=len(df))), "'Survived' holds datetime64.*dt.days"),
+    (lambda df: df.assign(Survived=[1, "a"] * (len(df) // 2)), r"'Survived' mixes value types \(int, str\).*astype\(str\)"),
+])
+def test_targets_a_classifier_cannot_learn(df, out_dir, make, match):
+    _raises((automl.TargetError, ValueError), match, automl.fit, make(df), "Survived", output_dir=out_dir)
+    assert not out_dir.exists() or not any(out_dir.iterdir())
+
+
+def test_folds_the_rarer_class_cannot_fill(df, out_dir):
+    # three positives: cv=5 said cannot be, cv="auto" scores on 3 folds, each with a positive (ROC AUC needs both)
+    rare = _rare_positives(df, 3)
+    _raises((automl.ConfigError, ValueError), "cv=5: 5-fold CV needs 5 rows of each class, but class 1 of "
+            "'Survived' has 3; use cv=3", automl.fit, rare, "Survived", cv=5, output_dir=out_dir)
+    res = automl.fit(rare, "Survived", n_trials=2, include=["linear"], ensemble=False, output_dir=out_dir)
+    fold_id = np.load(res.run_dir / "folds.npy")
+    assert sorted(set(fold_id)) == [0, 1, 2]
+    assert all(rare["Survived"].to_numpy()[fold_id == k].sum() == 1 for k in range(3))
+    assert (res.leaderboard["status"] == "complete").all()
+
+
 def test_resume_from_a_folder_that_is_not_a_run(df, tmp_path):
     _raises((automl.ConfigError, ValueError), "not a run folder", automl.fit, df, "Survived", resume=tmp_path)
 

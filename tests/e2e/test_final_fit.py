@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
 
 import automl
@@ -40,6 +41,9 @@ def test_bag_is_exactly_the_models_cross_validation_scored(breast_cancer, out_di
     assert timing["seconds"] > 0 and timing["estimated_s"] > 0
     back = automl.load(res.save(tmp_path / "saved"))
     assert back.final_fit == "bag" and np.array_equal(back.predict_proba(X), res.predict_proba(X))
+    # labels keep the target's dtype, as a single pipeline's do, so scikit-learn's metrics take them
+    assert res.classes_.dtype == breast_cancer["target"].dtype and res.predict(X).dtype == res.classes_.dtype
+    assert accuracy_score(breast_cancer["target"], res.predict(X)) > 0.9
 
 
 def test_bag_keeps_a_class_some_fold_models_never_saw(out_dir):
