@@ -24,6 +24,9 @@ def predict(args: Namespace) -> int:
 
     import automl
 
+    if args.output and not Path(args.output).parent.is_dir():  # say so before the work, not after it
+        raise ConfigError(f"--output {args.output!r}: the folder '{Path(args.output).parent}' does not exist; create it"
+                          " or write the file elsewhere.")
     model = automl.load(args.model)
     rows = read_input(args.data)
     if args.id is not None and args.id not in rows.columns:
@@ -36,7 +39,10 @@ def predict(args: Namespace) -> int:
         out = pd.DataFrame({"prediction": model.predict(rows)})
     if args.id is not None:
         out.insert(0, args.id, rows[args.id].to_numpy())
-    out.to_csv(args.output if args.output else sys.stdout, index=False)
+    try:
+        out.to_csv(args.output if args.output else sys.stdout, index=False)
+    except (PermissionError, IsADirectoryError) as exc:
+        raise ConfigError(f"--output {args.output!r} cannot be written ({exc.strerror}); pass a file you may write.") from None
     return 0
 
 

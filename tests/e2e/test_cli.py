@@ -95,6 +95,10 @@ def test_search_leaderboard_predict_round_trip(finished_run, csv, tmp_path):
     assert run("predict", finished_run, new_path, "--proba", "-o", out_file).returncode == 0
     proba = pd.read_csv(out_file)
     assert proba.columns.tolist() == ["barbera", "barolo", "grignolino"] and len(proba) == 15
+    for bad in (tmp_path / "no_such_folder" / "p.csv", tmp_path):  # a folder that does not exist; a folder
+        failed = run("predict", finished_run, new_path, "-o", bad)
+        assert failed.returncode == 1 and "Traceback" not in failed.stderr
+        assert failed.stderr.startswith(f"Error: --output '{bad}'") and len(failed.stderr.strip().splitlines()) == 1
     info = run("info", finished_run)
     assert info.returncode == 0 and "multiclass" in info.stdout and "log_loss" in info.stdout
 
