@@ -52,13 +52,15 @@ class SearchResult:
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Predictions for raw rows (original labels for classification, cluster numbers 0..k-1 for clustering)."""
-        return self.pipeline_.predict(_as_frame(X))
+        X = _as_frame(X)
+        return self.pipeline_.predict(_at_least_one_row(X))[: len(X)]
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Class probabilities, columns in ``classes_`` order."""
         if self.task not in CLASSIFICATION:
             raise ConfigError(f"predict_proba() is for classification; this is a {self.task} model. Use predict().")
-        return self.pipeline_.predict_proba(_as_frame(X))
+        X = _as_frame(X)
+        return self.pipeline_.predict_proba(_at_least_one_row(X))[: len(X)]
 
     def __repr__(self) -> str:
         return (f"SearchResult(task={self.task!r}, metric={self.metric!r}, best={self.best_params.get('family')!r}, "
@@ -141,6 +143,12 @@ def _as_frame(X: Any) -> pd.DataFrame:
     if isinstance(X, pd.Series):
         return X.to_frame().T
     raise NotATableError(f"predict() needs a pandas DataFrame with the training columns; got {type(X).__name__}.")
+
+
+def _at_least_one_row(X: pd.DataFrame) -> pd.DataFrame:
+    """A batch of no rows as one empty row, so that its columns are still checked and the answer
+    (cut back to no rows) has the dtype and width of any other (scikit-learn refuses 0 rows)."""
+    return X.reindex(index=[0]) if len(X) == 0 else X
 
 
 def _jsonable(v: Any) -> Any:

@@ -58,6 +58,11 @@ def test_multiclass_wine_with_string_labels(wine, out_dir):
     assert (res.classes_[proba.argmax(axis=1)] == pred).all()
     assert (pred == df["target"]).mean() > 0.9
     assert res.leaderboard.iloc[0]["score"] < 0.3
+    # a batch of no rows: no predictions, of the same dtype and width; its columns are still checked
+    assert res.predict(X.iloc[:0]).shape == (0,) and res.predict(X.iloc[:0]).dtype == pred.dtype
+    assert res.predict_proba(X.iloc[:0]).shape == (0, 3)
+    with pytest.raises(automl.ColumnsMissingError, match="alcohol"):
+        res.predict(X.iloc[:0].drop(columns=["alcohol"]))
 
 
 def test_regression_diabetes(diabetes, out_dir):
@@ -66,6 +71,7 @@ def test_regression_diabetes(diabetes, out_dir):
     X, pred = _check_result(res, diabetes, "target")
     assert res.classes_ is None
     assert pred.dtype.kind == "f" and len(pred) == len(X)
+    assert res.predict(X.iloc[:0]).shape == (0,)
     assert res.leaderboard.iloc[0]["score"] < diabetes["target"].std() * 0.85  # beats predicting the mean
     with pytest.raises(automl.ConfigError, match="regression"):
         res.predict_proba(X)
