@@ -5,7 +5,7 @@ that fits, so ``except ValueError`` (or ``KeyError`` ...) keeps working::
 
     AutoMLError
       ConfigError (ValueError)            a bad argument to fit()/load(): budget, metric, cv, family name ...
-      DataError (ValueError)              the table cannot be learned from as given
+      DataError (ValueError)              the table cannot be read (a failed SQL query) or learned from as given
         EmptyDataError                    no rows, or no usable feature columns
         TargetError                       target all missing, a single class, wrong kind for task=
         TargetNotFoundError (KeyError)    the target column is not in the table

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from automl.errors import DataFileNotFoundError, NotATableError
+from automl.errors import DataError, DataFileNotFoundError, NotATableError
 
 _CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz", ".tsv", ".txt")
 _PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
+_SQL = re.compile(r"\s*(select|with)\s", re.IGNORECASE)
 
 
 def read_table(source: Any, *, con: Any = None) -> pd.DataFrame:
@@ -26,7 +28,11 @@ def read_table(source: Any, *, con: Any = None) -> pd.DataFrame:
     if con is not None:
         if not isinstance(source, str):
             raise NotATableError(f"With con=, the data must be a SQL query string; got {type(source).__name__}.")
-        return pd.read_sql(source, con)
+        try:
+            return pd.read_sql(source, con)
+        except Exception as exc:  # the driver's own error types (sqlite3, SQLAlchemy ...): one message for all
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise DataError(f"The SQL query failed: {reason}. Check the query against the database behind con=.") from exc
     if isinstance(source, (str, os.PathLike)):
         return _read_file(Path(source))
     kind = type(source).__name__
@@ -38,6 +44,9 @@ def read_table(source: Any, *, con: Any = None) -> pd.DataFrame:
 
 def _read_file(path: Path) -> pd.DataFrame:
     if not path.exists():
+        if _SQL.match(str(path)):
+            raise DataFileNotFoundError(f"Data file not found: '{path}'. To run it as a SQL query, pass con= (a DB-API"
+                                        " connection such as sqlite3.connect(...), or an SQLAlchemy engine).")
         raise DataFileNotFoundError(f"Data file not found: '{path}'. Check the path (relative paths start at {Path.cwd()}).")
     if path.is_dir():
         raise NotATableError(f"'{path}' is a folder; pass a CSV or Parquet file.")

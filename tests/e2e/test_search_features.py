@@ -104,6 +104,11 @@ def test_sql_query_input(breast_cancer, out_dir, tmp_path):
     res = automl.fit('SELECT * FROM cells WHERE "mean radius" > 0', "target", con=con, n_trials=2,
                      include=["linear"], output_dir=out_dir)
     assert res.task == "binary" and res.leaderboard.iloc[0]["status"] == "complete"
+    # a query the database rejects, and a query without con=, are automl's errors saying what to do
+    with pytest.raises(automl.DataError, match="The SQL query failed: .*no such table: nope. Check the query"):
+        automl.fit("SELECT * FROM nope", "target", con=con, output_dir=out_dir)
+    with pytest.raises(automl.DataFileNotFoundError, match="To run it as a SQL query, pass con="):
+        automl.fit("select * from cells", "target", output_dir=out_dir)
     con.close()
 
 
