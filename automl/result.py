@@ -97,6 +97,9 @@ def load(path: str | os.PathLike) -> SearchResult:
     path = Path(path)
     if (path / "model" / META_FILE).is_file():
         path = path / "model"
+    if not path.exists():
+        raise ConfigError(f"'{path}' does not exist; pass a folder written by save() or a run folder"
+                          f" (relative paths start at {Path.cwd()}).")
     if not (path / META_FILE).is_file():
         raise ConfigError(f"'{path}' holds no saved automl model ({META_FILE} is missing); pass a folder written by save() or a run folder.")
     meta = json.loads((path / META_FILE).read_text())

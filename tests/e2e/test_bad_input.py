@@ -103,6 +103,7 @@ def test_resume_from_a_folder_that_is_not_a_run(df, tmp_path):
 
 def test_load_from_a_folder_without_a_model(tmp_path):
     _raises((automl.ConfigError, ValueError), "no saved automl model", automl.load, tmp_path)
+    _raises((automl.ConfigError, ValueError), "'.*nowhere' does not exist", automl.load, tmp_path / "nowhere")
 
 
 def test_parallel_search_without_ray_says_what_to_install(df, out_dir, monkeypatch):
