@@ -149,10 +149,42 @@ def _distribution(name: str, d: Any, where: str):
         cls = FloatDistribution if kind == "float" else IntDistribution
         return cls(**args)
     except (TypeError, ValueError) as exc:
-        raise SearchSpaceError(f"{where}: parameter {name!r} is invalid: {exc}.") from None
+        raise SearchSpaceError(f"{where}: parameter {name!r} is invalid: {str(exc).rstrip('.')}.") from None
 
 
 def _check_keys(mapping: dict, allowed: set[str], where: str, what: str) -> None:
     for key in mapping:
         if key not in allowed:
             raise SearchSpaceError(f"{where}: unknown {what} {key!r}.{did_you_mean(key, allowed)} Allowed: {sorted(allowed)}.")
+
+
+def check_param_names(family, task: str, space: Space) -> None:
+    """Fail on a user's space that names a parameter the family's model does not take.
+
+    XGBoost and LightGBM keep unknown keyword arguments and ignore them, so a misspelt name
+    (``max_dept``) would search nothing, silently. Known: what the model built at the space's
+    default point reports in ``get_params(deep=True)``, the names ``make`` translates
+    (``derived_params``), those the pipeline takes (``prior_weight``, ``target_transform``) and the
+    built-in space's. A model that cannot be built at the default is left to its trials to report.
+    """
+    from automl.families.base import FitContext
+    from automl.pipeline import PRIOR_WEIGHT
+    from automl.preprocess.target import TARGET_TRANSFORM
+
+    special = {PRIOR_WEIGHT, TARGET_TRANSFORM}
+    known = special | set(family.derived_params)
+    if family.space is not None or (default_dir() / f"{family.name}.yaml").is_file():
+        known |= set(load_space(family, task).distributions)
+    unknown = sorted(set(space.distributions) - known)
+    if not unknown:
+        return
+    ctx = FitContext(task=task, n_rows=1000, n_classes=0 if task == REGRESSION else 3)
+    try:
+        model = family.make({k: v for k, v in space.default.items() if k not in special}, ctx)
+        known |= {name.rsplit("__", 1)[-1] for name in model.get_params(deep=True)}
+    except Exception:
+        return
+    unknown = [name for name in unknown if name not in known]
+    if unknown:
+        raise SearchSpaceError(f"{family.name}: parameter {unknown[0]!r} is not one its model takes."
+                               f"{did_you_mean(unknown[0], known)} See the model's get_params() for the names.")

@@ -29,7 +29,7 @@ from automl.search.driver import SearchDriver
 from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble, describe
 from automl.search.final_fit import BAG, REFIT, FinalFit, choose_mode
 from automl.search.sampling import fixed_params, halving_rungs, make_pruner, make_sampler
-from automl.spaces import load_space, read_yaml
+from automl.spaces import check_param_names, load_space, read_yaml
 from automl.task import BINARY, CLUSTERING, REGRESSION, infer_task
 
 logger = logging.getLogger("automl")
@@ -196,7 +196,10 @@ def _spaces(families: dict, task: str, search_space) -> dict:
 
             raise SearchSpaceError(f"search_space names {unknown[0]!r}, which is not a family being searched."
                                    f"{did_you_mean(unknown[0], families)} Searched: {sorted(families)}.")
-    return {name: load_space(f, task, user.get(name)) for name, f in families.items()}
+    spaces = {name: load_space(f, task, user.get(name)) for name, f in families.items()}
+    for name in user:
+        check_param_names(families[name], task, spaces[name])
+    return spaces
 
 
 def _open_study(prep: Prepared, cfg: SearchConfig, families: dict, spaces: dict):

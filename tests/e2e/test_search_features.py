@@ -98,6 +98,21 @@ def test_user_search_space_replaces_a_family_space(breast_cancer, out_dir, tmp_p
         automl.fit(breast_cancer, "target", n_trials=1, output_dir=out_dir, search_space={"decision_tre": {}})
 
 
+def test_a_parameter_the_model_does_not_take_is_named(breast_cancer, out_dir):
+    # XGBoost keeps unknown keyword arguments and ignores them: max_dept would have searched nothing, silently
+    def space(name):
+        return {"xgboost": {"params": {name: {"type": "int", "low": 2, "high": 9}}}}
+
+    with pytest.raises(SearchSpaceError, match="xgboost: parameter 'max_dept' is not one its model takes. Did you mean 'max_depth'"):
+        automl.fit(breast_cancer, "target", n_trials=1, output_dir=out_dir, include=["xgboost"], search_space=space("max_dept"))
+    # a real XGBoost parameter that the built-in space does not search is taken, and reaches the model
+    res = automl.fit(breast_cancer, "target", n_trials=2, output_dir=out_dir, include=["xgboost"], ensemble=False,
+                     search_space=space("max_delta_step"))
+    assert (res.leaderboard["status"] == "complete").all()
+    model = res.pipeline_.named_steps["model"].estimator
+    assert model.get_params()["max_delta_step"] == res.best_params["max_delta_step"]
+
+
 def test_sql_query_input(breast_cancer, out_dir, tmp_path):
     con = sqlite3.connect(tmp_path / "data.db")
     breast_cancer.to_sql("cells", con, index=False)
