@@ -60,12 +60,10 @@ def leaderboard(args: Namespace) -> int:
     board_file = run / "leaderboard.csv"
     board = pd.read_csv(board_file) if board_file.is_file() else pd.DataFrame()
     if args.format == "table":
-        from rich.console import Console
-
-        from automl.cli.render import leaderboard_table
+        from automl.cli.render import leaderboard_table, stdout_console
 
         info = json.loads((run / "run.json").read_text())
-        Console().print(leaderboard_table(board.head(args.top or 20), info["metric"]))
+        stdout_console().print(leaderboard_table(board.head(args.top or 20), info["metric"]))
         return 0
     board = board.head(args.top) if args.top else board
     if args.format == "csv":
@@ -76,8 +74,9 @@ def leaderboard(args: Namespace) -> int:
 
 
 def info(args: Namespace) -> int:
-    from rich.console import Console
     from rich.table import Table
+
+    from automl.cli.render import stdout_console
 
     run = _run_dir(args.run_dir)
     info = json.loads((run / "run.json").read_text())
@@ -103,5 +102,5 @@ def info(args: Namespace) -> int:
     ]
     for key, value in rows:
         t.add_row(f"[bold]{key}[/bold]", value)
-    Console().print(t)
+    stdout_console().print(t)
     return 0

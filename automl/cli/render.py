@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 
+from rich.console import Console
 from rich.table import Table
 
 KEY_PARAMS = 3  # parameters shown per row
+PIPE_WIDTH = 200  # columns for output to a pipe or file, where there is no terminal to fit
+
+
+def stdout_console() -> Console:
+    """A console for standard output. On a pipe or in a file (CI logs, `| grep`) Rich would draw at 80
+    columns: the table's params column shrank to "k…" and paths broke across lines. There, unless
+    COLUMNS says otherwise, lines may be PIPE_WIDTH long."""
+    console = Console()
+    if console.is_terminal or "COLUMNS" in os.environ:
+        return console
+    return Console(width=PIPE_WIDTH)
 
 
 def _fmt(v) -> str:

@@ -42,6 +42,7 @@ def run_search_command(args: Namespace) -> int:
     import automl
     from automl.cli.commands import read_input
     from automl.cli.live import LineReporter, LiveView, SearchState
+    from automl.cli.render import stdout_console
 
     if args.time_budget is not None and args.time_budget <= 0:
         raise ConfigError(f"--time-budget {args.time_budget:g} must be a positive number of seconds, e.g. --time-budget 60.")
@@ -63,7 +64,7 @@ def run_search_command(args: Namespace) -> int:
                          search_space=args.search_space, output_dir=args.output, resume=args.resume, seed=args.seed,
                          on_trial=view.on_trial, stop=stop, workers=args.workers, ray_address=args.ray_address,
                          ensemble=args.ensemble, final_fit=args.final_fit)
-    _summary(res, Console(), live, view)
+    _summary(res, stdout_console(), live, view)
     return INTERRUPTED if stop.is_set() else 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -63,13 +64,17 @@ def csv(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def finished_run(csv, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("results")
-    proc = run("search", csv, "--target", "target", "--trials", 8, "--output", out, "--include", "linear,decision_tree,knn")
+    no_width = {k: v for k, v in os.environ.items() if k != "COLUMNS"}  # pytest's children get COLUMNS=80
+    proc = run("search", csv, "--target", "target", "--trials", 8, "--output", out, "--include", "linear,decision_tree,knn",
+               env=no_width)
     assert proc.returncode == 0, proc.stderr
     assert not ANSI.search(proc.stdout + proc.stderr), "piped output must have no ANSI escape codes"
     lines = [l for l in proc.stderr.splitlines() if l.startswith("trial ")]
     assert len(lines) == 8  # one plain line per trial when not on a terminal
     run_dir = next(out.iterdir())
     assert f"run folder: {run_dir}" in proc.stdout and "automl predict" in proc.stdout
+    # piped: lines are not cut at 80 columns, so each path stays whole on its line (for grep and CI logs)
+    assert f"model: {run_dir / 'model'}   leaderboard: {run_dir / 'leaderboard.csv'}\n" in proc.stdout
     return run_dir
 
 
