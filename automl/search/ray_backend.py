@@ -7,6 +7,7 @@ Only the driver touches the Optuna study and the run folder: tasks get plain
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from automl.search.backend import SearchBackend
 logger = logging.getLogger("automl")
 _POLL_S = 0.05
 RETRY_PAUSE_S = 2.0  # before the one retry of a failed Ray Client connection
+CONNECT_CHECK_S = 5.0  # how long a cluster address may take to accept a TCP connection
 _TRANSIENT_CLIENT_ERRORS = ("server failed", "Initialization failure from server")  # Ray Client errors worth one retry
 
 
@@ -35,6 +37,20 @@ def require_ray_client(address: str) -> None:
     except ImportError:
         raise BackendError(f'ray_address={address!r} uses Ray Client, which needs grpcio: pip install "automl[ray]" '
                            '(or pip install "ray[client]").') from None
+
+
+def check_reachable(address: str, timeout_s: float = CONNECT_CHECK_S) -> None:
+    """Fail at once when nothing listens at a ``host:port`` (or ``ray://host:port``) address:
+    ``ray.init`` would retry it for ever, deaf to Ctrl-C. ``"auto"`` is Ray's to resolve."""
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        raise BackendError(f"Nothing answers at Ray address {address!r} ({exc.strerror or exc}). Start the cluster's"
+                           " head there (`ray start --head`) and pass the address it prints, or ray_address='auto'"
+                           " on one of its nodes.") from None
 
 
 @dataclass
@@ -67,6 +83,8 @@ class RayBackend(SearchBackend):
         if self.address is not None and self.address.startswith("ray://"):
             require_ray_client(self.address)
         if not ray.is_initialized():
+            if self.address is not None:
+                check_reachable(self.address)
             try:
                 if self.address is None:
                     ray.init(address="local", num_cpus=self.workers * self.cpus_per_trial, include_dashboard=False,
@@ -75,7 +93,11 @@ class RayBackend(SearchBackend):
                 else:
                     self._connect(ray)
             except (ConnectionError, RuntimeError) as exc:
-                raise BackendError(f"Could not connect to Ray at {self.address!r}: {exc}. Start one with `ray start --head`.") from None
+                reason = " ".join(str(exc).split()).rstrip(".")
+                raise BackendError(f"Could not connect to Ray at {self.address!r}: {reason}. Is a cluster running there"
+                                   " (`ray start --head`)? Ray 2.59+ starts clusters with token authentication: a"
+                                   " driver on another machine needs the head's token (README, *Running on a"
+                                   " cluster*).") from None
         from automl.search import _ray_tasks
 
         self._tasks = _ray_tasks

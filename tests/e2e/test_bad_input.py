@@ -119,6 +119,18 @@ def test_ray_client_address_without_grpcio_says_what_to_install(df, out_dir, mon
             "Survived", ray_address="ray://127.0.0.1:1", n_trials=2, output_dir=out_dir)
 
 
+@pytest.mark.parametrize("scheme", ["", "ray://"])
+def test_a_ray_address_where_nothing_listens_fails_at_once(df, out_dir, scheme):
+    pytest.importorskip("ray")
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on: ray.init would retry it for ever, deaf to Ctrl-C
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    _raises((automl.BackendError, RuntimeError), rf"Nothing answers at Ray address '{scheme}127.0.0.1:{port}'.*ray start --head",
+            automl.fit, df, "Survived", ray_address=f"{scheme}127.0.0.1:{port}", n_trials=2, output_dir=out_dir)
+
+
 @pytest.mark.parametrize("package", ["lightgbm", "catboost"])
 def test_optional_family_not_installed(package, df, out_dir, monkeypatch):
     from automl.families.registry import families_for
