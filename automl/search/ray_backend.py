@@ -77,6 +77,9 @@ class RayBackend(SearchBackend):
         self.workers, self.address, self.cpus_per_trial = workers, address, cpus_per_trial
         self._owns_ray = False
         self._ray = None
+        self.lost: str | None = None  # why the cluster was lost mid-search, if it was
+        self._fallback = None  # the local worker that does the final fits then
+        self._local_data = None
 
     def start(self, data: EvalData, n_threads: int) -> None:
         ray = self._ray = import_ray()
@@ -101,6 +104,7 @@ class RayBackend(SearchBackend):
         from automl.search import _ray_tasks
 
         self._tasks = _ray_tasks
+        self._local_data = data  # for final fits on this machine, if the cluster is lost
         self._data = ray.put(data)  # once per search, not once per trial
         self._mailbox = _ray_tasks.Mailbox.remote()
 
@@ -122,8 +126,18 @@ class RayBackend(SearchBackend):
                 time.sleep(RETRY_PAUSE_S)
 
     def run(self, driver) -> None:
-        ray = self._ray
         running: dict = {}
+        try:
+            self._run(driver, running)
+        except (self._ray.exceptions.RayError, ConnectionError) as exc:  # the cluster (or the mailbox actor on it) is gone
+            self.lost = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+            logger.warning("Lost the Ray cluster (%s). The search ends here; its finished trials are kept, and the final"
+                           " fit runs on this machine.", self.lost)
+            for run in running.values():
+                driver.finish(self._lost(run, FAILED, f"Lost the Ray cluster: {self.lost}"))
+
+    def _run(self, driver, running: dict) -> None:
+        ray = self._ray
         while True:
             while len(running) < self.workers and not driver.stopping() and (spec := driver.next_trial()) is not None:
                 spec.n_jobs = self.cpus_per_trial
@@ -175,14 +189,31 @@ class RayBackend(SearchBackend):
 
     def refit(self, spec: TrialSpec, deadline: float):
         """Refit on all rows; on a local Ray this process started, with all its CPUs (no trial runs
-        any more); on a cluster, with one trial's CPUs (no node is known to have more)."""
+        any more); on a cluster, with one trial's CPUs (no node is known to have more). Once the
+        cluster is lost, in a local worker."""
+        if self.lost:
+            return self._local_worker().refit(spec, deadline)
         n_cpus = self.workers * self.cpus_per_trial if self._owns_ray else self.cpus_per_trial
         return self._await(self._submit_refit(spec, n_cpus), deadline)
 
     def refit_many(self, specs: list[TrialSpec], deadline: float) -> list:
-        """Fit a bag's fold models in parallel, one trial's CPUs each."""
+        """Fit a bag's fold models in parallel, one trial's CPUs each (one by one, locally, once the
+        cluster is lost)."""
+        if self.lost:
+            return [self.refit(spec, deadline) for spec in specs]
         refs = [self._submit_refit(spec, self.cpus_per_trial) for spec in specs]
         return [self._await(ref, deadline) for ref in refs]
+
+    def _local_worker(self):
+        """A worker process on this machine, for the final fits once the cluster is gone."""
+        if self._fallback is None:
+            from automl.search.backend import LocalBackend
+            from automl.search.cores import usable_cores
+
+            self._fallback = LocalBackend(share_cpu=False)
+            self._fallback.warm_up()
+            self._fallback.start(self._local_data, usable_cores())
+        return self._fallback
 
     def _submit_refit(self, spec: TrialSpec, n_cpus: int):
         spec.n_jobs = n_cpus
@@ -201,5 +232,7 @@ class RayBackend(SearchBackend):
             return f"{type(exc).__name__}: {exc}"
 
     def close(self) -> None:
+        if self._fallback is not None:
+            self._fallback.close()
         if self._ray is not None and self._owns_ray and self._ray.is_initialized():
             self._ray.shutdown()
