@@ -118,7 +118,11 @@ class SearchDriver:
             trial.set_user_attr("error", result.error)
         if result.status == COMPLETE:
             self.study.tell(trial, result.score)
-        elif result.status == PRUNED:
+        elif result.status in (PRUNED, FAILED):
+            # TPE ignores FAIL trials, so it proposed a failing point (a family whose make() raises, a
+            # clustering that splits off outliers) again and again. Told PRUNED with no fold score, a failed
+            # trial ranks below every scored one and TPE moves away from it. A timeout stays FAIL: a slow
+            # point may still be a good one.
             self.study.tell(trial, state=_state("PRUNED"))
         else:
             self.study.tell(trial, state=_state("FAIL"))

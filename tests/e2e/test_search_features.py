@@ -178,3 +178,26 @@ def test_no_row_rungs_when_pruning_is_off(out_dir):
     # resumed with the default pruner: the rungs were fixed at the start, so steps still mean folds
     more = automl.fit(table, "target", n_trials=2, resume=res.run_dir)
     assert [t["rung_scores"] for t in _trials(more)] == [[]] * 5
+
+
+def _make_fragile(params, ctx):
+    from sklearn.linear_model import LogisticRegression
+
+    if params["mode"] == "broken":
+        raise ValueError("this corner of the space is broken")
+    return LogisticRegression(C=params["C"], max_iter=500)
+
+
+def test_the_sampler_moves_away_from_points_that_fail(breast_cancer, out_dir):
+    # Optuna's TPE ignores FAIL trials: it went on proposing the broken point (39 of the last 40 trials
+    # failed before failed trials were told to Optuna as pruned; 5 after)
+    space = {"params": {"mode": {"type": "categorical", "choices": ["ok", "broken"]},
+                        "C": {"type": "float", "low": 0.01, "high": 10.0, "log": True}}}
+    automl.register_family("fragile", _make_fragile, space, tasks=["binary"])
+    try:
+        res = automl.fit(breast_cancer, "target", n_trials=60, include=["fragile"], ensemble=False, output_dir=out_dir, seed=0)
+    finally:
+        automl.unregister_family("fragile")
+    failed = (res.leaderboard.sort_values("trial")["status"] == "failed").to_numpy()
+    assert failed[:20].sum() >= 3  # the broken point was tried ...
+    assert failed[20:].sum() <= 15  # ... and then mostly left alone (a random choice would fail 20 of 40)
