@@ -57,9 +57,12 @@ class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         est = self.estimator_
         proba = np.zeros((len(X), len(self.classes_)))
+        seen = np.asarray(getattr(est, "classes_", np.arange(len(self.classes_))), dtype=int)
         if hasattr(est, "predict_proba"):
-            proba[:, np.asarray(est.classes_, dtype=int)] = est.predict_proba(X)
-        else:  # a user family without probabilities: one-hot of its labels
+            proba[:, seen] = est.predict_proba(X)
+        elif hasattr(est, "decision_function"):  # a user family without probabilities (SVC): its scores, squashed
+            proba[:, seen] = scores_as_proba(np.asarray(est.decision_function(X), dtype=float), len(seen))
+        else:  # nor scores: one-hot of its labels
             proba[np.arange(len(X)), np.asarray(est.predict(X), dtype=int)] = 1.0
         if getattr(self, "corrects_priors_", False):
             proba *= self.class_prior_
@@ -68,6 +71,17 @@ class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def scores_as_proba(scores: np.ndarray, n_classes: int) -> np.ndarray:
+    """A classifier's decision scores as probabilities: the logistic function of a binary score,
+    the softmax of one score per class. They rank rows as the scores do (what ROC AUC reads); they
+    are not calibrated (give the family predict_proba for a log loss that means something)."""
+    if n_classes == 2 and scores.ndim == 1:
+        p1 = 1.0 / (1.0 + np.exp(-scores))
+        return np.column_stack([1.0 - p1, p1])
+    z = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
 
 
 def mix_prior(proba: np.ndarray, prior: np.ndarray, weight: float) -> np.ndarray:
