@@ -31,6 +31,8 @@ logger = logging.getLogger("automl")
 # refits kept back at the end: the best trial's, and the best of the next two families (a blend's likely
 # members: near-copies of the best trial add little to a blend)
 RESERVE_REFITS = 3
+# a search whose first trials all failed with the same error ends: the error will not go away by itself
+FAILING_ALIKE = 25
 
 
 class SearchDriver:
@@ -46,6 +48,8 @@ class SearchDriver:
         self._clocks: dict[int, _Clock] = {}  # the running trials' deadlines
         self._board_at = -math.inf
         self.extra_rows: list[dict] = []  # leaderboard rows that are not Optuna trials (the ensemble)
+        self._session_from = len(records)  # this session's trials start here (see failing_alike)
+        self._not_alike = False
 
     BOARD_EVERY_S = 1.0  # leaderboard.csv is rewritten at most this often (and by flush())
 
@@ -55,7 +59,7 @@ class SearchDriver:
 
     def next_trial(self) -> TrialSpec | None:
         reserve = self.refit_reserve()
-        if self.stopping() or not self.budget.can_start(reserve):
+        if self.stopping() or not self.budget.can_start(reserve) or self.failing_alike():
             return None
         trial = self.study.ask()
         family, params = suggest(trial, self.spaces)
@@ -65,6 +69,17 @@ class SearchDriver:
         self.budget.started += 1
         return TrialSpec(trial.number, self.families[family], params, seed=self.seed, n_jobs=self.n_jobs,
                          rungs=self.rungs)
+
+    def failing_alike(self) -> str | None:
+        """The error, when the first FAILING_ALIKE trials (or more) all failed with it and none has
+        completed: something that does not depend on the point is broken (a family whose make() raises
+        on every call), so the rest of the budget would only repeat it."""
+        session = self.records[self._session_from:]  # a resumed run's earlier failures may have been fixed since
+        if len(session) < FAILING_ALIKE or self._not_alike:
+            return None
+        errors = {r.get("error") for r in session}
+        self._not_alike = len(errors) != 1 or any(r["status"] != FAILED for r in session)  # then never again
+        return None if self._not_alike else errors.pop()
 
     def running(self) -> set[int]:
         """Numbers of the trials handed out and not finished yet."""

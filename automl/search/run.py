@@ -258,6 +258,9 @@ def _fit_best(backend, driver: SearchDriver, budget: Budget, requested: str, pre
     """Fit the best trial for export (bagged or refit, see final_fit.py); when it cannot finish
     in time, the best one that can. Returns the FinalFit used, the model and its record."""
     candidates = driver.best_records()
+    if not candidates and (error := driver.failing_alike()):
+        raise SearchError(f"The first {len(driver.records)} trials all failed with the same error, so the search"
+                          f" stopped early: {error}. Fix it, then resume from '{driver.store.run_dir}'.")
     if not candidates:
         raise SearchError(
             f"No trial completed, so there is no model to export. The leaderboard in '{driver.store.run_dir}'"

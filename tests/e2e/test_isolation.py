@@ -59,6 +59,17 @@ def test_failing_family_is_recorded_and_search_goes_on(breast_cancer, out_dir, b
     assert (board["status"] == "failed").to_numpy().argmax() > (board["status"] == "complete").sum() - 1
 
 
+def test_a_search_whose_trials_all_fail_alike_stops_and_quotes_the_error(breast_cancer, out_dir, bad_families):
+    from automl.search.driver import FAILING_ALIKE
+
+    with pytest.raises(automl.SearchError, match=rf"The first {FAILING_ALIKE} trials all failed with the same error, so"
+                       r" the search stopped early: RuntimeError: this family always fails.*resume from") as err:
+        automl.fit(breast_cancer, "target", time_budget=120, output_dir=out_dir, include=["always_raises"])
+    run_dir = next(out_dir.iterdir())
+    assert len(pd.read_csv(run_dir / "leaderboard.csv")) == FAILING_ALIKE  # the rest of the 120 s is not spent
+    assert str(run_dir) in str(err.value)
+
+
 def test_sleeping_family_times_out_and_fit_keeps_its_budget(breast_cancer, out_dir, bad_families):
     budget = 15
     t0 = time.monotonic()
