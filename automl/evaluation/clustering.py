@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from automl.data.profile import DataProfile
+from automl.errors import DataError
 from automl.families.clustering import CLUSTER_PREP
 from automl.pipeline import build_model, category_levels, fit_context
 from automl.preprocess import Encoder
@@ -33,6 +34,36 @@ SCORE_ROWS = 5_000
 # far-away rows (on digits: 2 rows against 1,795, silhouette 0.78, no relation to the digits),
 # so a clustering with a smaller cluster fails as outliers, not a grouping.
 MIN_CLUSTER_SHARE, MIN_CLUSTER_ROWS = 0.01, 5
+
+
+CLUSTER_COUNT_PARAMS = ("n_clusters", "n_components")  # what the clustering families call their number of clusters
+
+
+def clusters_the_rows_allow(space, n_rows: int, family: str):
+    """``space`` with its number of clusters capped at what ``n_rows`` allow (MIN_CLUSTER_ROWS each):
+    above it every trial would fail as outliers (on 15 rows, 2-20 clusters failed 324 trials of 324)."""
+    from optuna.distributions import IntDistribution
+
+    from automl.spaces import Space
+
+    cap = n_rows // MIN_CLUSTER_ROWS
+    name = next((p for p in CLUSTER_COUNT_PARAMS if p in space.distributions), None)
+    dist = space.distributions.get(name)
+    if not isinstance(dist, IntDistribution) or dist.high <= cap:
+        return space
+    if cap < max(dist.low, 2):
+        raise DataError(f"{n_rows} rows are too few to cluster ({family}: {name} >= {dist.low}, and a cluster needs"
+                        f" {MIN_CLUSTER_ROWS} rows or more); pass at least {max(dist.low, 2) * MIN_CLUSTER_ROWS} rows.")
+    capped = IntDistribution(dist.low, cap, log=dist.log, step=dist.step)
+
+    def clip(point: dict) -> dict:
+        return {**point, name: min(point[name], cap)} if name in point else point
+
+    default, portfolio = clip(space.default), []
+    for point in map(clip, space.portfolio):  # points the cap made equal are evaluated once
+        if point != default and point not in portfolio:
+            portfolio.append(point)
+    return Space({**space.distributions, name: capped}, default, tuple(portfolio))
 
 
 @dataclass

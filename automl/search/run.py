@@ -16,7 +16,7 @@ from automl.data.checks import data_fingerprint, split_target
 from automl.data.intake import read_table
 from automl.data.profile import DataProfile, profile_columns
 from automl.errors import ConfigError, EmptyDataError, SearchError, TargetError
-from automl.evaluation.clustering import scoring_sample
+from automl.evaluation.clustering import clusters_the_rows_allow, scoring_sample
 from automl.evaluation.evaluate import FAILED, EvalData
 from automl.evaluation.metrics import Metric, get_metric
 from automl.evaluation.splits import fold_indices, folds_for_classes, make_folds, n_folds, resolve_cv
@@ -60,6 +60,8 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     prep = _resume(X, y, target, cfg, fingerprint) if cfg.resume else _new_run(X, y, target, cfg, fingerprint)
     families = {f.name: f for f in families_for(prep.task, prep.run_info["include"])}
     spaces = _spaces(families, prep.task, cfg.search_space)
+    if prep.task == CLUSTERING:
+        spaces = {name: clusters_the_rows_allow(space, len(prep.X), name) for name, space in spaces.items()}
     Xc = TableCleaner(prep.profile).fit(prep.X).transform(prep.X)
     eval_data = EvalData(Xc, prep.y_fit, prep.fold_id, prep.task, len(prep.classes) if prep.classes is not None else 0,
                          prep.profile, prep.metric, X_raw=prep.X, y_raw=prep.y,

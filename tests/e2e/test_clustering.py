@@ -96,6 +96,18 @@ def test_clustering_metrics_and_bad_arguments(wine, out_dir):
         automl.fit(wine, "target", n_trials=1, task="clustering", output_dir=out_dir)
 
 
+def test_the_number_of_clusters_fits_the_rows(wine, out_dir):
+    # 15 rows allow at most 3 clusters of 5: above that every trial failed as outliers (324 of 324 in 10 s)
+    X = wine.drop(columns=["target"]).sample(15, random_state=0)
+    res = automl.fit(X, n_trials=12, output_dir=out_dir, seed=0)
+    params = [json.loads(p) for p in res.leaderboard["params"]]
+    assert all(p.get("n_clusters", p.get("n_components", 2)) <= 3 for p in params)
+    assert (res.leaderboard["status"] == "complete").sum() >= 6
+    four = {"kmeans": {"params": {"n_clusters": {"type": "int", "low": 4, "high": 4}}}}
+    with pytest.raises(automl.DataError, match=r"15 rows are too few to cluster \(kmeans: n_clusters >= 4.*at least 20 rows"):
+        automl.fit(X, n_trials=2, include=["kmeans"], search_space=four, output_dir=out_dir)
+
+
 def test_penguins_cluster_by_species(out_dir):
     """Real data with categoricals and missing values (../shared): the clusters follow the species."""
     df, entry = shared_dataset("penguins")
