@@ -70,6 +70,14 @@ class SearchState:
         if record["status"] == "complete" and (self.best is None or self._better(record["score"], self.best["score"])):
             self.best, self.best_at = record, time.monotonic() - self.t0
 
+    def carry_over(self, records: list[dict], greater_is_better: bool) -> None:
+        """Start a resumed run from the best of its earlier trials (shown as found at 0 s)."""
+        self.greater = greater_is_better
+        for record in records:
+            if record.get("status") == "complete" and record.get("score") is not None and (
+                    self.best is None or self._better(record["score"], self.best["score"])):
+                self.best, self.best_at = record, 0.0
+
     def _better(self, a: float, b: float) -> bool:
         return a > b if self.greater is not False else a < b
 

@@ -50,6 +50,8 @@ def run_search_command(args: Namespace) -> int:
     err = Console(stderr=True)
     live = err.is_terminal and not args.quiet and args.log_format == "text"
     state = SearchState(args.metric, None, args.time_budget if args.time_budget or args.trials else 60.0, args.trials)
+    if args.resume:
+        _carry_over(state, args.resume)
     view = LiveView(state, err) if live else LineReporter(state, args.log_format)
     stop = threading.Event()
 
@@ -66,6 +68,18 @@ def run_search_command(args: Namespace) -> int:
                          ensemble=args.ensemble, final_fit=args.final_fit)
     _summary(res, stdout_console(), live, view)
     return INTERRUPTED if stop.is_set() else 0
+
+
+def _carry_over(state, run_dir: str) -> None:
+    """A resumed run's best so far includes its earlier sessions' trials (fit reports a bad folder)."""
+    from automl.errors import AutoMLError
+    from automl.results.store import RunStore
+
+    try:
+        store = RunStore.open(run_dir)
+        state.carry_over(store.read_trials(), bool(store.read_json("run.json")["greater_is_better"]))
+    except (AutoMLError, OSError, KeyError, ValueError):
+        return
 
 
 def _summary(res, out, live: bool, view) -> None:

@@ -153,11 +153,15 @@ def test_ctrl_c_saves_and_resume_continues(csv, tmp_path):
     assert child.exitstatus == 130
     run_dir = trials.parent
     assert (run_dir / "model" / "model.joblib").is_file() and (run_dir / "leaderboard.csv").is_file()
-    before = len(pd.read_csv(run_dir / "leaderboard.csv"))
+    board = pd.read_csv(run_dir / "leaderboard.csv")
+    earlier_best = board.loc[(board["trial"] >= 0) & (board["status"] == "complete"), "score"].min()
     proc = run("search", csv, "--target", "target", "--resume", run_dir, "--trials", 3)
     assert proc.returncode == 0, proc.stderr
     after = pd.read_csv(run_dir / "leaderboard.csv")
-    assert len(after) >= before + 3 and (after["status"] == "complete").sum() > 0
+    assert len(after) >= len(board) + 3 and (after["status"] == "complete").sum() > 0
+    # the progress lines' best so far counts the earlier session's trials too (log loss: lower is better)
+    bests = [float(l.split("| best ")[1].split()[0]) for l in proc.stderr.splitlines() if l.startswith("trial ")]
+    assert len(bests) == 3 and max(bests) <= float(f"{earlier_best:.5g}")
 
 
 def test_live_view_redraws_are_bounded():
