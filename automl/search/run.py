@@ -28,7 +28,7 @@ from automl.search.budget import WORKER_RESTART_S, Budget
 from automl.search.driver import SearchDriver
 from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble, describe
 from automl.search.final_fit import BAG, REFIT, FinalFit, choose_mode
-from automl.search.sampling import fixed_params, halving_rungs, make_pruner, make_sampler
+from automl.search.sampling import fixed_params, halving_rungs, make_pruner, make_sampler, single_points
 from automl.spaces import check_param_names, load_space, read_yaml
 from automl.task import BINARY, CLUSTERING, REGRESSION, infer_task
 
@@ -62,6 +62,9 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     spaces = _spaces(families, prep.task, cfg.search_space)
     if prep.task == CLUSTERING:
         spaces = {name: clusters_the_rows_allow(space, len(prep.X), name) for name, space in spaces.items()}
+    if (points := single_points(spaces)) is not None and (budget.n_trials is None or budget.n_trials > points):
+        logger.info("The search space holds %d point(s) (every parameter fixed): %d trial(s).", points, points)
+        budget.n_trials = points
     Xc = TableCleaner(prep.profile).fit(prep.X).transform(prep.X)
     eval_data = EvalData(Xc, prep.y_fit, prep.fold_id, prep.task, len(prep.classes) if prep.classes is not None else 0,
                          prep.profile, prep.metric, X_raw=prep.X, y_raw=prep.y,

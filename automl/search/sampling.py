@@ -27,6 +27,17 @@ def suggest(trial, spaces: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return family, params
 
 
+def single_points(spaces: dict[str, Any]) -> int | None:
+    """The number of points to search when every family's space is one point (each parameter fixed:
+    one choice, or low == high), else None. The sampler would propose such a point again and again."""
+    from optuna.distributions import CategoricalDistribution
+
+    def fixed(dist) -> bool:
+        return len(dist.choices) == 1 if isinstance(dist, CategoricalDistribution) else dist.low == dist.high
+
+    return len(spaces) if all(fixed(d) for s in spaces.values() for d in s.distributions.values()) else None
+
+
 def fixed_params(family: str, params: dict[str, Any]) -> dict[str, Any]:
     """The study's parameter dict for a given point (for ``study.enqueue_trial``)."""
     return {FAMILY_PARAM: family, **{f"{family}.{k}": v for k, v in params.items()}}

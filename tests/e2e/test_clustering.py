@@ -96,6 +96,14 @@ def test_clustering_metrics_and_bad_arguments(wine, out_dir):
         automl.fit(wine, "target", n_trials=1, task="clustering", output_dir=out_dir)
 
 
+def test_a_space_of_one_point_is_evaluated_once(wine, out_dir):
+    # the README's fixed number of clusters: the sampler proposed that one point 315 times in 10 s
+    X = wine.drop(columns=["target"])
+    four = {"kmeans": {"params": {"n_clusters": {"type": "int", "low": 4, "high": 4}}}}
+    res = automl.fit(X, time_budget=30, include=["kmeans"], search_space=four, output_dir=out_dir)
+    assert len(res.leaderboard) == 1 and res.best_params["n_clusters"] == 4
+
+
 def test_the_number_of_clusters_fits_the_rows(wine, out_dir):
     # 15 rows allow at most 3 clusters of 5: above that every trial failed as outliers (324 of 324 in 10 s)
     X = wine.drop(columns=["target"]).sample(15, random_state=0)
