@@ -37,7 +37,7 @@ def resolve_cv(cv: int | float | str, n_rows: int) -> int | float:
     return int(cv)
 
 
-def folds_for_classes(k: int, classes: np.ndarray, codes: np.ndarray, binary: bool, explicit: bool, target) -> int:
+def folds_for_classes(k: int, classes: np.ndarray, codes: np.ndarray, binary: bool, explicit: bool, target: object) -> int:
     """The number of folds ``k`` the classes of ``target`` allow (fewer than asked only when ``cv`` was "auto").
 
     Every binary fold needs rows of both classes (ROC AUC is undefined on one), so the rarer class

@@ -59,9 +59,7 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     fingerprint = data_fingerprint(X, y)
     prep = _resume(X, y, target, cfg, fingerprint) if cfg.resume else _new_run(X, y, target, cfg, fingerprint)
     families = {f.name: f for f in families_for(prep.task, prep.run_info["include"])}
-    spaces = _spaces(families, prep.task, cfg.search_space)
-    if prep.task == CLUSTERING:
-        spaces = {name: clusters_the_rows_allow(space, len(prep.X), name) for name, space in spaces.items()}
+    spaces = _spaces(families, prep.task, cfg.search_space, len(prep.X))
     if (points := single_points(spaces)) is not None and (budget.n_trials is None or budget.n_trials > points):
         logger.info("The search space holds %d point(s) (every parameter fixed): %d trial(s).", points, points)
         budget.n_trials = points
@@ -191,7 +189,9 @@ def _encode_target(y: pd.Series | None, task: str) -> tuple[np.ndarray | None, n
     return classes, codes
 
 
-def _spaces(families: dict, task: str, search_space) -> dict:
+def _spaces(families: dict, task: str, search_space, n_rows: int) -> dict:
+    """Each family's space: the user's where given (its names checked against the model's), else the
+    built-in one; for clustering, no more clusters than the rows can hold."""
     user = {}
     if search_space is not None:
         user = search_space if isinstance(search_space, dict) else read_yaml(search_space)
@@ -204,6 +204,8 @@ def _spaces(families: dict, task: str, search_space) -> dict:
     spaces = {name: load_space(f, task, user.get(name)) for name, f in families.items()}
     for name in user:
         check_param_names(families[name], task, spaces[name])
+    if task == CLUSTERING:
+        spaces = {name: clusters_the_rows_allow(space, n_rows, name) for name, space in spaces.items()}
     return spaces
 
 
