@@ -91,8 +91,9 @@ def info(args: Namespace) -> int:
         ("columns", ", ".join(f"{len(schema.get(k, []))} {k}" for k in ("numeric", "boolean", "categorical", "datetime"))),
         ("dropped", ", ".join(f"{k} ({v})" for k, v in schema.get("dropped", {}).items()) or "none"),
         ("cv", str(info.get("cv"))),
-        ("limits", json.dumps(info.get("limits", {}))),
-        ("sessions", "; ".join(f"{s['elapsed_s']} s, {s['trials_started']} trials" for s in info.get("sessions", []))
+        ("limits", json.dumps(info.get("limits", {})) + "  (the first session's; each session's are below)"),
+        ("sessions", "; ".join(f"{s['elapsed_s']} s, {s['trials_started']} trials ({_limits(s.get('limits', {}))})"
+                               for s in info.get("sessions", []))
          or "none finished"),
         ("trials", json.dumps(info.get("trial_counts", {}))),
         ("pruning", json.dumps(info.get("pruning", {}))),
@@ -104,3 +105,10 @@ def info(args: Namespace) -> int:
         t.add_row(f"[bold]{key}[/bold]", value)
     stdout_console().print(t)
     return 0
+
+
+def _limits(limits: dict) -> str:
+    """A session's limits, as `automl search` takes them: "time_budget 60 s", "n_trials 20"."""
+    parts = [f"time_budget {limits['time_budget']:g} s" if limits.get("time_budget") is not None else "",
+             f"n_trials {limits['n_trials']}" if limits.get("n_trials") is not None else ""]
+    return ", ".join(p for p in parts if p) or "no limits"

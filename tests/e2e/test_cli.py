@@ -162,6 +162,9 @@ def test_ctrl_c_saves_and_resume_continues(csv, tmp_path):
     # the progress lines' best so far counts the earlier session's trials too (log loss: lower is better)
     bests = [float(l.split("| best ")[1].split()[0]) for l in proc.stderr.splitlines() if l.startswith("trial ")]
     assert len(bests) == 3 and max(bests) <= float(f"{earlier_best:.5g}")
+    # `automl info` lists each session with the limits it ran under
+    sessions = next(l for l in run("info", run_dir).stdout.splitlines() if l.startswith("sessions"))
+    assert "(time_budget 120 s)" in sessions and "(n_trials 3)" in sessions
 
 
 def test_live_view_redraws_are_bounded():
