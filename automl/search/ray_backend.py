@@ -98,9 +98,9 @@ class RayBackend(SearchBackend):
             except (ConnectionError, RuntimeError) as exc:
                 reason = " ".join(str(exc).split()).rstrip(".")
                 raise BackendError(f"Could not connect to Ray at {self.address!r}: {reason}. Is a cluster running there"
-                                   " (`ray start --head`)? Ray 2.59+ starts clusters with token authentication: a"
-                                   " driver on another machine needs the head's token (README, *Running on a"
-                                   " cluster*).") from None
+                                   " (`ray start --head`)? If it said \"Token authentication is enabled\", set"
+                                   " RAY_AUTH_MODE=token here, with its token in ~/.ray/auth_token or RAY_AUTH_TOKEN"
+                                   " (README, *Running on a cluster*).") from None
         from automl.search import _ray_tasks
 
         self._tasks = _ray_tasks
