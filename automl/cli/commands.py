@@ -108,7 +108,7 @@ def info(args: Namespace) -> int:
 
 
 def _limits(limits: dict) -> str:
-    """A session's limits, as `automl search` takes them: "time_budget 60 s", "n_trials 20"."""
+    """A session's limits in words: "time_budget 60 s, n_trials 20"."""
     parts = [f"time_budget {limits['time_budget']:g} s" if limits.get("time_budget") is not None else "",
              f"n_trials {limits['n_trials']}" if limits.get("n_trials") is not None else ""]
     return ", ".join(p for p in parts if p) or "no limits"
