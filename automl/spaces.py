@@ -168,10 +168,8 @@ def check_param_names(family, task: str, space: Space) -> None:
     built-in space's. A model that cannot be built at the default is left to its trials to report.
     """
     from automl.families.base import FitContext
-    from automl.pipeline import PRIOR_WEIGHT
-    from automl.preprocess.target import TARGET_TRANSFORM
+    from automl.pipeline import PIPELINE_PARAMS as special
 
-    special = {PRIOR_WEIGHT, TARGET_TRANSFORM}
     known = special | set(family.derived_params)
     if family.space is not None or (default_dir() / f"{family.name}.yaml").is_file():
         known |= set(load_space(family, task).distributions)

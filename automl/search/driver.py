@@ -74,9 +74,9 @@ class SearchDriver:
         """The error, when the first FAILING_ALIKE trials (or more) all failed with it and none has
         completed: something that does not depend on the point is broken (a family whose make() raises
         on every call), so the rest of the budget would only repeat it."""
-        session = self.records[self._session_from:]  # a resumed run's earlier failures may have been fixed since
-        if len(session) < FAILING_ALIKE or self._not_alike:
+        if self._not_alike or len(self.records) - self._session_from < FAILING_ALIKE:  # cheap: once per trial
             return None
+        session = self.records[self._session_from:]  # a resumed run's earlier failures may have been fixed since
         errors = {r.get("error") for r in session}
         self._not_alike = len(errors) != 1 or any(r["status"] != FAILED for r in session)  # then never again
         return None if self._not_alike else errors.pop()
