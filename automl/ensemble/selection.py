@@ -65,11 +65,11 @@ def select_honestly(preds: list[np.ndarray], y: np.ndarray, fold_id: np.ndarray,
     """Weights from all rows, plus an honest score from two-way cross-fitting over the folds.
 
     The folds are split in two groups (even and odd fold numbers; with a single fold, a seeded
-    random half of its rows); weights chosen on one group are scored on the other, and the
+    random half of its rows of each target value, so both halves hold every class); weights chosen on one group are scored on the other, and the
     two scores are averaged, like the trials' fold scores. The three selections share the time
     to ``deadline`` equally: the last one, on all rows, gives the weights and must not be starved.
     """
-    groups = _two_groups(fold_id, seed)
+    groups = _two_groups(fold_id, y, seed)
     halves, singles = [], []
     sign = 1.0 if metric.greater_is_better else -1.0
     for a in (0, 1):
@@ -104,8 +104,11 @@ def _blend(preds: list[np.ndarray], weights: np.ndarray, rows: np.ndarray) -> np
     return sum(w * p[rows] for w, p in zip(weights, preds) if w > 0)
 
 
-def _two_groups(fold_id: np.ndarray, seed: int) -> np.ndarray:
+def _two_groups(fold_id: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
     folds = np.unique(fold_id)
     if len(folds) >= 2:
         return np.isin(fold_id, folds[1::2]).astype(int)
-    return np.random.default_rng(seed).permutation(len(fold_id)) % 2
+    order = np.lexsort((np.random.default_rng(seed).random(len(y)), y))  # by target, shuffled among equals
+    groups = np.empty(len(y), dtype=int)
+    groups[order] = np.arange(len(y)) % 2  # alternate: a class of 2+ rows lands in both halves
+    return groups

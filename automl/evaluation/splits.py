@@ -37,13 +37,15 @@ def resolve_cv(cv: int | float | str, n_rows: int) -> int | float:
     return int(cv)
 
 
-def folds_for_classes(k: int, classes: np.ndarray, codes: np.ndarray, binary: bool, explicit: bool, target: object) -> int:
+def folds_for_classes(k: int | float, classes: np.ndarray, codes: np.ndarray, binary: bool, explicit: bool,
+                      target: object) -> int | float:
     """The number of folds ``k`` the classes of ``target`` allow (fewer than asked only when ``cv`` was "auto").
 
     Every binary fold needs rows of both classes (ROC AUC is undefined on one), so the rarer class
     needs k rows. Multiclass folds may miss a rare class (its probability is still scored), but
     stratified folds need some class with k rows. A target whose classes all have one row is not
-    something to learn (an identifier, most likely).
+    something to learn (an identifier, most likely). A holdout share ``k`` is returned as it is once
+    the classes pass those checks: ``make_folds`` gives each class of 2+ rows a validation row.
     """
     counts = np.bincount(codes, minlength=len(classes))
     if counts.max() < 2:
@@ -55,7 +57,7 @@ def folds_for_classes(k: int, classes: np.ndarray, codes: np.ndarray, binary: bo
     if binary and allowed < 2:
         raise TargetError(f"Class {label!r} of target column {target!r} has a single row; a binary model needs at least"
                           " 2 rows of each class (10 or more to be of use).")
-    if allowed >= k:
+    if isinstance(k, float) or allowed >= k:
         return k
     needs = f"{k}-fold CV needs {k} rows of " + ("each class" if binary else "some class")
     has = f"class {label!r} of {target!r} has {allowed}" if binary else f"the largest class of {target!r} has {allowed}"
@@ -73,8 +75,10 @@ def make_folds(y: np.ndarray, stratify: bool, cv: int | float, seed: int) -> np.
     fold_id = np.full(n, -1, dtype=np.int16)
     if isinstance(cv, float):
         strat = y if stratify and np.bincount(y).min() >= 2 else None
-        _, val = train_test_split(np.arange(n), test_size=cv, random_state=seed, stratify=strat)
+        train, val = train_test_split(np.arange(n), test_size=cv, random_state=seed, stratify=strat)
         fold_id[val] = 0
+        if stratify:
+            _validate_every_class(y, fold_id, train)
         return fold_id
     splitter = StratifiedKFold(cv, shuffle=True, random_state=seed) if stratify else KFold(cv, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
@@ -82,6 +86,15 @@ def make_folds(y: np.ndarray, stratify: bool, cv: int | float, seed: int) -> np.
         for i, (_, val) in enumerate(splitter.split(np.zeros(n), y)):
             fold_id[val] = i
     return fold_id
+
+
+def _validate_every_class(y: np.ndarray, fold_id: np.ndarray, train: np.ndarray) -> None:
+    """Move one training row into the holdout for each class of 2+ rows the holdout missed: a binary
+    holdout without a positive cannot be scored (a small share of a class of 2-4 rows rounds to 0)."""
+    in_val = np.bincount(y[fold_id == 0], minlength=y.max() + 1)
+    in_train = np.bincount(y[train], minlength=y.max() + 1)
+    for c in np.flatnonzero((in_val == 0) & (in_train >= 2)):
+        fold_id[train[y[train] == c][0]] = 0
 
 
 def n_folds(fold_id: np.ndarray) -> int:

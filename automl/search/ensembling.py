@@ -45,8 +45,14 @@ def build_ensemble(final: FinalFit, driver, budget: Budget, y: np.ndarray, fold_
     preds = [p[rows].astype("float64") for p in preds]
     started = now_iso()
     t0 = time.monotonic()
-    sel = select_honestly(preds, y[rows], fold_id[rows], driver.metric, seed=driver.seed,
-                          deadline=t0 + max(1.0, 0.25 * (budget.hard_end - t0)))
+    try:
+        sel = select_honestly(preds, y[rows], fold_id[rows], driver.metric, seed=driver.seed,
+                              deadline=t0 + max(1.0, 0.25 * (budget.hard_end - t0)))
+    except ValueError as e:  # a half of the rows the metric cannot score: a binary holdout with one positive
+        error = (f"not built: its cross-fitted score is undefined on these validation rows ({e}); more of them"
+                 " (a larger cv share, or k-fold cv) let it be built")
+        logger.info("Ensemble %s", error)
+        return _row(FAILED, None, [(best_record, 1.0)], {}, started, time.monotonic() - t0, error), None
     members = [(r, w) for r, w in zip(pool, sel.weights) if w > 0]
     record = _record(members, sel, started, time.monotonic() - t0)
     if len(members) < 2:  # the blend is the best trial alone

@@ -84,7 +84,7 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
         final, pipeline, record = _fit_best(backend, driver, budget, cfg.final_fit, prep)
         ensemble, model = None, None
         if cfg.ensemble and prep.task != CLUSTERING:  # cluster numbers of different models do not average
-            ensemble, model = build_ensemble(final, driver, budget, prep.y_fit, prep.fold_id, pipeline, record)
+            ensemble, model = _ensemble_or_none(final, driver, budget, prep, pipeline, record)
     finally:
         backend.close()
     if ensemble is not None:
@@ -156,7 +156,7 @@ def _folds(y_fit: np.ndarray | None, classes: np.ndarray | None, task: str, cfg:
                               " on how well its clusters separate them. Leave cv out.")
         return None, np.full(n_rows, -1, dtype=np.int16)
     cv = resolve_cv(cfg.cv, n_rows)
-    if classes is not None and isinstance(cv, int):
+    if classes is not None:
         cv = folds_for_classes(cv, classes, y_fit, task == BINARY, cfg.cv != "auto", target)
     return cv, make_folds(y_fit, task != REGRESSION, cv, cfg.seed)
 
@@ -293,6 +293,16 @@ def _fit_best(backend, driver: SearchDriver, budget: Budget, requested: str, pre
             return final, out, record
         errors.append(f"trial {record['trial']}, past the budget: {out}")
     raise SearchError("Could not refit any of the best trials on all rows: " + "; ".join(errors))
+
+
+def _ensemble_or_none(final: FinalFit, driver: SearchDriver, budget: Budget, prep: Prepared, pipeline, record: dict):
+    """``build_ensemble``, but a failure there costs only the blend: the best trial's model is fitted already."""
+    try:
+        return build_ensemble(final, driver, budget, prep.y_fit, prep.fold_id, pipeline, record)
+    except Exception as e:  # noqa: BLE001 - the search's result must not be lost to the optional stage
+        logger.warning("No ensemble: the ensemble stage failed (%s: %s); the best trial's model is exported.",
+                       type(e).__name__, e)
+        return None, None
 
 
 def _late_refit(final: FinalFit, record: dict):

@@ -97,6 +97,20 @@ def test_folds_the_rarer_class_cannot_fill(df, out_dir):
     assert (res.leaderboard["status"] == "complete").all()
 
 
+def test_a_holdout_with_few_positives_is_scored_and_its_model_kept(df, out_dir):
+    # a 20% holdout of 4 positives holds 1: trials are scored on it (none was: all failed), and the blend,
+    # whose honest score splits the holdout in two, says why it was not built (it raised, losing the model)
+    rare = _rare_positives(df, 4)
+    res = automl.fit(rare, "Survived", n_trials=4, include=["linear", "naive_bayes"], cv=0.2, output_dir=out_dir)
+    fold_id = np.load(res.run_dir / "folds.npy")
+    assert rare["Survived"].to_numpy()[fold_id == 0].sum() >= 1
+    board = res.leaderboard
+    assert (board.loc[board["family"] != "ensemble", "status"] == "complete").all(), board.to_string()
+    ensemble = board.loc[board["family"] == "ensemble"]
+    assert len(ensemble) == 1 and ensemble["error"].iloc[0].startswith("not built: its cross-fitted score is undefined")
+    assert res.predict(rare.drop(columns="Survived")).shape == (len(rare),)
+
+
 def test_resume_from_a_folder_that_is_not_a_run(df, tmp_path):
     _raises((automl.ConfigError, ValueError), "not a run folder", automl.fit, df, "Survived", resume=tmp_path)
 

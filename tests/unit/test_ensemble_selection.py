@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from automl.ensemble import caruana, select_honestly
-from automl.ensemble.selection import fold_scorer
+from automl.ensemble.selection import _two_groups, fold_scorer
 from automl.evaluation.metrics import get_metric
 
 
@@ -68,6 +68,14 @@ def test_single_fold_splits_its_rows_for_the_honest_score():
     preds, y, _ = _complementary()
     sel = select_honestly(preds, y, np.zeros(len(y), dtype=int), get_metric("roc_auc", "binary"))
     assert sel.honest_score is not None and 0.5 < sel.honest_score <= 1.0
+
+
+def test_single_fold_halves_each_hold_every_class():
+    # a 60-row binary holdout with 2 positives: random halves often put both in one half, whose ROC AUC is undefined
+    y = np.r_[np.zeros(58, dtype=int), 1, 1]
+    for seed in range(10):
+        groups = _two_groups(np.zeros(60, dtype=int), y, seed)
+        assert [np.bincount(y[groups == g], minlength=2).tolist() for g in (0, 1)] == [[29, 1], [29, 1]]
 
 
 def test_blend_of_complementary_candidates_beats_the_cross_fitted_best_single():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from automl.errors import ConfigError
+from automl.errors import ConfigError, TargetError
 from automl.evaluation.splits import folds_for_classes, make_folds
 
 
@@ -33,3 +33,18 @@ def test_the_rarer_binary_class_sets_the_folds():
     assert folds_for_classes(5, classes, _codes(95, 5), binary=True, explicit=False, target="y") == 5
     with pytest.raises(ConfigError, match="class True of 'y' has 4; use cv=4"):
         folds_for_classes(5, classes, _codes(96, 4), binary=True, explicit=True, target="y")
+
+
+@pytest.mark.parametrize("positives,share", [(2, 0.2), (3, 0.1), (4, 0.2)])
+def test_a_holdout_gets_a_row_of_every_class(positives, share):
+    # a stratified 20% of 2 positives rounds to none: a binary holdout without one cannot be scored
+    codes = _codes(300 - positives, positives)
+    assert folds_for_classes(share, np.array([0, 1]), codes, binary=True, explicit=True, target="y") == share
+    fold_id = make_folds(codes, True, share, seed=0)
+    assert np.bincount(codes[fold_id == 0], minlength=2).min() >= 1
+    assert np.bincount(codes[fold_id == -1], minlength=2).min() >= 1
+
+
+def test_a_holdout_checks_the_classes_like_folds_do():
+    with pytest.raises(TargetError, match="Class 1 of target column 'y' has a single row"):
+        folds_for_classes(0.2, np.array([0, 1]), _codes(299, 1), binary=True, explicit=False, target="y")
