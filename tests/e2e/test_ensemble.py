@@ -52,3 +52,15 @@ def test_ensemble_of_two_families_is_exported_and_round_trips(linear_plus_intera
 def test_no_ensemble_row_from_a_single_trial(breast_cancer, out_dir):
     res = automl.fit(breast_cancer, "target", n_trials=1, include=["linear"], output_dir=out_dir)
     assert "ensemble" not in set(res.leaderboard["family"]) and res.best_params["family"] == "linear"
+
+
+def test_a_failing_ensemble_stage_keeps_the_best_trials_model(linear_plus_interaction, out_dir, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("automl.search.run.build_ensemble", broken)
+    res = automl.fit(linear_plus_interaction, "y", n_trials=4, include=["linear"], output_dir=out_dir, seed=0)
+    assert "the ensemble stage failed (RuntimeError: boom)" in caplog.text
+    assert res.best_params["family"] == "linear" and "ensemble" not in set(res.leaderboard["family"])
+    assert set(res.predict(linear_plus_interaction.drop(columns="y"))) <= {"yes", "no"}
+    assert automl.load(res.run_dir).best_params == res.best_params
