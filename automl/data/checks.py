@@ -64,7 +64,11 @@ def _preview(columns: pd.Index, n: int = 12) -> str:
 def data_fingerprint(X, y) -> str:
     """A hash of the training rows, to check that resume= gets the same data."""
     h = hashlib.sha256()
-    h.update(pd.util.hash_pandas_object(X, index=False).to_numpy().tobytes())
+    try:
+        rows = pd.util.hash_pandas_object(X, index=False)
+    except TypeError:  # cells holding lists or dicts (unhashable): hash their text
+        rows = pd.util.hash_pandas_object(X.apply(lambda c: c.map(repr) if c.dtype == object else c), index=False)
+    h.update(rows.to_numpy().tobytes())
     if y is not None:
         h.update(pd.util.hash_pandas_object(y, index=False).to_numpy().tobytes())
     h.update(repr([str(c) for c in X.columns]).encode())

@@ -11,7 +11,7 @@ import logging
 import re
 import warnings
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -32,8 +32,16 @@ class DataProfile:
     categorical: dict[Hashable, int] = field(default_factory=dict)  # name -> number of levels
     datetime: list[Hashable] = field(default_factory=list)
     numeric_text: list[Hashable] = field(default_factory=list)  # text holding numbers, e.g. " 12.5"
+    duration: list[Hashable] = field(default_factory=list)  # timedeltas, used as seconds
+    presence: list[Hashable] = field(default_factory=list)  # one value or missing: used as present (1) / missing (0)
+    datetime_tz: dict[Hashable, str] = field(default_factory=dict)  # datetime name -> its time zone, if it has one
     dropped: dict[Hashable, str] = field(default_factory=dict)  # name -> reason
     columns: list[Hashable] = field(default_factory=list)  # every column seen at fit time, in order
+
+    def __setstate__(self, state: dict) -> None:
+        """A model saved before a field existed loads with that field's default."""
+        defaults = {f.name: f.default_factory() for f in fields(self) if f.default_factory is not MISSING}
+        self.__dict__.update({**defaults, **state})
 
     @property
     def used(self) -> list[Hashable]:
@@ -43,8 +51,8 @@ class DataProfile:
         return {
             "n_rows": self.n_rows,
             "columns": [_jsonable(c) for c in self.columns],
-            "numeric": [_jsonable(c) for c in self.numeric + self.numeric_text],
-            "boolean": [_jsonable(c) for c in self.boolean],
+            "numeric": [_jsonable(c) for c in self.numeric + self.numeric_text + self.duration],
+            "boolean": [_jsonable(c) for c in self.boolean + self.presence],
             "categorical": {str(k): v for k, v in self.categorical.items()},
             "datetime": [_jsonable(c) for c in self.datetime],
             "dropped": {str(k): v for k, v in self.dropped.items()},
@@ -66,8 +74,12 @@ def profile_columns(X: pd.DataFrame) -> DataProfile:
             prof.categorical[name] = detail
         else:
             getattr(prof, kind).append(name)
+            if kind == "datetime" and (tz := _time_zone(X[name].dtype)) is not None:
+                prof.datetime_tz[name] = tz
     for name, reason in prof.dropped.items():
         logger.info("Dropping column %r: %s.", name, reason)
+    for name in prof.presence:
+        logger.info("Column %r holds one value or is missing: it is used as present (1) or missing (0).", name)
     return prof
 
 
@@ -75,14 +87,22 @@ def _classify(col: pd.Series) -> tuple[str, object]:
     non_null = col.dropna()
     if len(non_null) == 0:
         return "drop", "all values are missing"
-    n_unique = non_null.nunique()
+    try:
+        n_unique = non_null.nunique()
+    except TypeError:  # unhashable cells
+        kinds = sorted({type(v).__name__ for v in non_null.iloc[:_SAMPLE]})
+        return "drop", f"it holds {'/'.join(kinds)} values, not one value per cell (join or expand them into columns to use them)"
     if n_unique == 1:
-        return "drop", f"constant (every value is {non_null.iloc[0]!r})"
+        if len(non_null) < len(col):
+            return "presence", None
+        return "drop", f"constant (every value is {_plain(non_null.iloc[0])!r})"
     dtype = col.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return "boolean", None
-    if pd.api.types.is_datetime64_any_dtype(dtype):
+    if pd.api.types.is_datetime64_any_dtype(dtype) or isinstance(dtype, pd.PeriodDtype):
         return "datetime", None
+    if pd.api.types.is_timedelta64_dtype(dtype) or getattr(dtype, "kind", None) == "m":  # numpy or pyarrow durations
+        return "duration", None
     if pd.api.types.is_numeric_dtype(dtype):
         if _is_row_id(col, non_null, n_unique):
             return "drop", "a row identifier (one distinct integer per row)"
@@ -103,6 +123,16 @@ def _classify(col: pd.Series) -> tuple[str, object]:
     if n_unique == len(col) and len(col) >= 20:
         return "drop", "a row identifier (a distinct text value per row)"
     return "categorical", int(n_unique)
+
+
+def _time_zone(dtype) -> str | None:
+    """The time zone of a datetime dtype (numpy-backed or pyarrow), or None when it is naive."""
+    tz = getattr(dtype, "tz", None) or getattr(getattr(dtype, "pyarrow_dtype", None), "tz", None)
+    return None if tz is None else str(tz)
+
+
+def _plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _is_row_id(col: pd.Series, non_null: pd.Series, n_unique: int) -> bool:

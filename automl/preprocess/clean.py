@@ -9,10 +9,11 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from automl.data.profile import DataProfile
-from automl.errors import ColumnsMissingError, NotATableError
+from automl.errors import ColumnsMissingError, DataError, NotATableError
 
-_TRUE = {"true", "yes", "y", "t", "1"}
-_FALSE = {"false", "no", "n", "f", "0"}
+_TRUE = {"true", "yes", "y", "t", "1", "1.0"}
+_FALSE = {"false", "no", "n", "f", "0", "0.0"}
+LARGEST = 1e38  # numbers are clipped to +-this: XGBoost casts to float32 (max 3.4e38), scalers square them
 DATETIME_PARTS = ("year", "month", "day", "dayofweek", "hour", "ordinal")
 MAX_GAP_COLUMNS = 5  # gaps (later - earlier, in days) between each pair of the first 5 datetime columns
 
@@ -33,7 +34,7 @@ class TableCleaner(TransformerMixin, BaseEstimator):
         p = self.profile
         self.feature_names_in_ = np.asarray(p.used, dtype=object)
         self.n_features_in_ = len(p.used)
-        num = p.numeric + p.numeric_text + p.boolean
+        num = p.numeric + p.numeric_text + p.boolean + p.duration + p.presence
         self.numeric_names_ = [f"num{i}" for i in range(len(num))]
         self.numeric_names_ += [f"dt{i}_{part}" for i in range(len(p.datetime)) for part in DATETIME_PARTS]
         self.numeric_names_ += [_gap_name(i, j) for i, j in _gap_pairs(len(p.datetime))]
@@ -59,8 +60,14 @@ class TableCleaner(TransformerMixin, BaseEstimator):
         off += len(p.numeric_text)
         for i, c in enumerate(p.boolean):
             out[f"num{off + i}"] = _bool_to_float(X[c])
+        off += len(p.boolean)
+        for i, c in enumerate(p.duration):
+            out[f"num{off + i}"] = _seconds(X[c])
+        off += len(p.duration)
+        for i, c in enumerate(p.presence):
+            out[f"num{off + i}"] = X[c].notna().to_numpy(dtype="float64")
         for i, c in enumerate(p.datetime):
-            for part, values in _datetime_parts(X[c]).items():
+            for part, values in _datetime_parts(X[c], p.datetime_tz.get(c)).items():
                 out[f"dt{i}_{part}"] = values
         for i, j in _gap_pairs(len(p.datetime)):
             out[_gap_name(i, j)] = out[f"dt{j}_ordinal"] - out[f"dt{i}_ordinal"]
@@ -68,19 +75,32 @@ class TableCleaner(TransformerMixin, BaseEstimator):
             out[f"cat{i}"] = _to_text(X[c])
         return pd.DataFrame(out, index=X.index)
 
-    @staticmethod
-    def _check_frame(X) -> None:
+    def _check_frame(self, X) -> None:
         if not isinstance(X, pd.DataFrame):
             raise NotATableError(
                 f"Expected a pandas DataFrame with the training columns; got {type(X).__name__}."
                 " Build one with pd.DataFrame(rows, columns=...)."
             )
+        if X.columns.has_duplicates and (twice := {c for c in X.columns[X.columns.duplicated()] if c in self.profile.used}):
+            raise DataError(f"The table has duplicate column names: {sorted(map(str, twice))}. Rename or drop them so"
+                            " each training column appears once.")
 
 
 def _to_float(col: pd.Series) -> np.ndarray:
     values = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan).copy()
     values[~np.isfinite(values)] = np.nan
-    return values
+    return np.clip(values, -LARGEST, LARGEST, out=values)
+
+
+def _seconds(col: pd.Series) -> np.ndarray:
+    """A duration column (timedelta, pyarrow duration, or its text such as "3 days 02:00:00") in seconds."""
+    if getattr(col.dtype, "kind", None) != "m":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            col = pd.to_timedelta(col.astype("object"), errors="coerce")
+    elif isinstance(col.dtype, pd.ArrowDtype):
+        col = col.astype(col.dtype.numpy_dtype)
+    return _to_float(col.dt.total_seconds())
 
 
 def _bool_to_float(col: pd.Series) -> np.ndarray:
@@ -91,12 +111,39 @@ def _bool_to_float(col: pd.Series) -> np.ndarray:
 
 
 def _to_text(col: pd.Series) -> np.ndarray:
-    """Categorical values as a plain object array of str, missing as np.nan (what sklearn encoders accept)."""
+    """Categorical values as a plain object array of str, missing as np.nan (what sklearn encoders accept).
+
+    A whole float is written as an int ("1", not "1.0"): a column of int codes comes back as floats
+    from a CSV with a missing value, and its levels must still match the training ones.
+    """
     values = col.astype("object").to_numpy(copy=True)
     mask = pd.isna(values)
-    values[~mask] = [str(v) for v in values[~mask]]
+    values[~mask] = [_level(v) for v in values[~mask]]
     values[mask] = np.nan
     return values
+
+
+def _level(value: object) -> str:
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _as_datetime(col: pd.Series) -> pd.Series:
+    """A numpy-backed datetime column from a datetime, pyarrow timestamp/date, period or text column."""
+    dtype = col.dtype
+    if isinstance(dtype, pd.PeriodDtype):
+        return col.dt.to_timestamp()
+    if isinstance(dtype, pd.ArrowDtype) and dtype.kind == "M":
+        return pd.to_datetime(col) if getattr(dtype.pyarrow_dtype, "tz", None) else col.astype(dtype.numpy_dtype)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return col
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(col, errors="coerce", utc=True)
+        if parsed.notna().sum() < 0.9 * col.notna().sum():
+            parsed = pd.to_datetime(col, errors="coerce", utc=True, format="mixed")
+    return parsed
 
 
 def _gap_pairs(n_datetime: int) -> list[tuple[int, int]]:
@@ -110,15 +157,15 @@ def _gap_name(i: int, j: int) -> str:
     return f"dt{j}_minus_dt{i}"
 
 
-def _datetime_parts(col: pd.Series) -> dict[str, np.ndarray]:
-    if not pd.api.types.is_datetime64_any_dtype(col.dtype):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parsed = pd.to_datetime(col, errors="coerce", utc=True)
-            if parsed.notna().sum() < 0.9 * col.notna().sum():
-                parsed = pd.to_datetime(col, errors="coerce", utc=True, format="mixed")
-    else:
-        parsed = col
+def _datetime_parts(col: pd.Series, tz: str | None) -> dict[str, np.ndarray]:
+    """Calendar parts of a datetime column. A column trained with a time zone gives its parts in that
+    zone whatever arrives (other zones, naive values, text); others as they are, text in UTC."""
+    parsed = _as_datetime(col)
+    if tz is not None:
+        if parsed.dt.tz is None:
+            parsed = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+        else:
+            parsed = parsed.dt.tz_convert(tz)
     dt = parsed.dt
     parts = {
         "year": dt.year, "month": dt.month, "day": dt.day,

@@ -1,0 +1,117 @@
+"""Column kinds a real table brings (pyarrow dtypes, time zones, durations, flags, lists) and what
+arrives at predict time in another dtype: the cleaned numbers must be the ones training saw."""
+
+from __future__ import annotations
+
+import io
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from automl.data.checks import data_fingerprint
+from automl.data.profile import profile_columns
+from automl.errors import DataError
+from automl.preprocess import TableCleaner
+
+N = 60
+rng = np.random.default_rng(0)
+
+
+def _clean(train: pd.DataFrame, new: pd.DataFrame | None = None) -> pd.DataFrame:
+    cleaner = TableCleaner(profile_columns(train)).fit(train)
+    return cleaner.transform(train if new is None else new)
+
+
+def _via_csv(X: pd.DataFrame) -> pd.DataFrame:
+    buf = io.StringIO()
+    X.to_csv(buf, index=False)
+    buf.seek(0)
+    return pd.read_csv(buf)
+
+
+def test_one_value_or_missing_is_a_presence_flag():
+    has = np.arange(N) % 3 == 0
+    X = pd.DataFrame({"pool": np.where(has, "Y", None), "discount": np.where(has, 10.0, np.nan), "z": rng.normal(size=N)})
+    p = profile_columns(X)
+    assert p.presence == ["pool", "discount"] and not p.dropped  # they were dropped as constant, losing the signal
+    out = _clean(X)
+    assert out["num1"].tolist() == has.astype(float).tolist() and out["num2"].tolist() == has.astype(float).tolist()
+    assert "constant" in profile_columns(X.assign(pool="Y")).dropped["pool"]  # no missing value: still constant
+
+
+def test_category_levels_match_when_int_codes_come_back_as_floats():
+    code = np.arange(N) % 5 + 1
+    X = pd.DataFrame({"code": pd.Categorical(code), "flag": code > 2, "z": rng.normal(size=N)})
+    seen = _clean(X)
+    missing_one = X.assign(code=X["code"].astype(float).where(np.arange(N) != 0))  # a CSV with one gap does this
+    drifted = _clean(X, missing_one.assign(flag=X["flag"].astype(float)))
+    assert drifted["cat0"][1:].tolist() == seen["cat0"][1:].tolist()  # "1" and not "1.0": not an unseen level
+    assert drifted.filter(like="num").equals(seen.filter(like="num"))  # 1.0 / 0.0 read as true / false
+
+
+def test_a_time_zone_column_gives_the_same_parts_however_it_arrives():
+    ts = pd.Timestamp("2022-03-20", tz="Europe/Berlin") + pd.to_timedelta(np.arange(N) * 7, unit="h")
+    X = pd.DataFrame({"ts": ts, "z": rng.normal(size=N)})
+    assert profile_columns(X).datetime_tz == {"ts": "Europe/Berlin"}
+    seen = _clean(X)
+    assert seen["dt0_hour"].tolist() == ts.hour.astype(float).tolist()  # local wall-clock hours
+    for new in (_via_csv(X), X.assign(ts=X["ts"].dt.tz_convert("UTC")), X.assign(ts=ts.tz_localize(None))):
+        assert np.array_equal(_clean(X, new).to_numpy(), seen.to_numpy(), equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype", ["timestamp[ns][pyarrow]", "timestamp[us, tz=UTC][pyarrow]", "date32[pyarrow]"])
+def test_pyarrow_dates_are_datetimes(dtype):
+    # these dtypes come from read_parquet(dtype_backend="pyarrow"); fit raised ArrowInvalid on them
+    days = pd.Series(pd.date_range("2020-01-01", periods=N, freq="D", tz="UTC" if "tz" in dtype else None))
+    X = pd.DataFrame({"t": days.astype(dtype), "z": rng.normal(size=N)})
+    assert profile_columns(X).datetime == ["t"]
+    expected = _clean(pd.DataFrame({"t": days, "z": X["z"]}))
+    assert np.array_equal(_clean(X).to_numpy(), expected.to_numpy(), equal_nan=True)
+
+
+@pytest.mark.parametrize("to_dtype", [None, "duration[s][pyarrow]"])
+def test_durations_are_seconds(to_dtype):
+    hours = rng.integers(1, 500, N)
+    d = pd.Series(pd.to_timedelta(hours, unit="h"))
+    X = pd.DataFrame({"d": d if to_dtype is None else d.astype(to_dtype), "z": rng.normal(size=N)})
+    assert profile_columns(X).duration == ["d"]  # was dropped as "a row identifier"
+    assert _clean(X)["num1"].tolist() == (hours * 3600.0).tolist()
+    assert _clean(X, _via_csv(X))["num1"].tolist() == (hours * 3600.0).tolist()  # "20 days 05:00:00" text
+
+
+def test_periods_are_datetimes():
+    X = pd.DataFrame({"month": pd.period_range("2000-01", periods=N, freq="M"), "z": rng.normal(size=N)})
+    out = _clean(X)
+    assert out["dt0_month"].tolist() == [float(m % 12 + 1) for m in range(N)]  # every part was NaN
+
+
+def test_a_column_of_lists_is_dropped_with_its_reason():
+    X = pd.DataFrame({"tags": [[1, 2], [3]] * (N // 2), "z": rng.normal(size=N)})
+    assert "holds list values, not one value per cell" in profile_columns(X).dropped["tags"]
+    assert data_fingerprint(X, None) == data_fingerprint(X.copy(), None)  # raised "unhashable type: 'list'"
+
+
+def test_duplicate_training_columns_at_predict_time_are_named():
+    X = pd.DataFrame({"a": rng.normal(size=N), "z": rng.normal(size=N)})
+    with pytest.raises(DataError, match=r"duplicate column names: \['z'\]"):
+        _clean(X, pd.concat([X, X[["z"]]], axis=1))
+    _clean(X, pd.concat([X, X[["z"]].set_axis(["other"], axis=1), X[["z"]].set_axis(["other"], axis=1)], axis=1))
+
+
+def test_huge_numbers_are_clipped_to_what_models_take():
+    X = pd.DataFrame({"a": rng.normal(size=N) * 1e300, "z": rng.normal(size=N)})
+    out = _clean(X)["num0"].to_numpy()
+    assert np.isfinite(out).all() and np.abs(out).max() == 1e38
+    assert np.array_equal(np.sign(out), np.sign(X["a"].to_numpy()))
+
+
+def test_a_profile_saved_before_a_field_existed_loads_with_its_default():
+    p = profile_columns(pd.DataFrame({"a": rng.normal(size=N)}))
+    state = dict(p.__dict__)
+    del state["duration"], state["presence"], state["datetime_tz"]
+    old = pickle.loads(pickle.dumps(p))
+    old.__dict__.clear()
+    old.__setstate__(state)
+    assert old.duration == [] and old.presence == [] and old.datetime_tz == {}
