@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from automl.errors import ConfigError, TargetError
+
+logger = logging.getLogger("automl")
 
 BINARY, MULTICLASS, REGRESSION = "binary", "multiclass", "regression"
 CLUSTERING = "clustering"  # no target: group the rows (see evaluation/clustering.py)
@@ -59,6 +62,7 @@ def infer_task(y: pd.Series | None, task: str | None = None) -> TaskInfo:
         )
     dtype = y.dtype
     if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+        _warn_of_spelling_variants(y)
         kind = BINARY if n_unique == 2 else MULTICLASS
         return TaskInfo(kind, f"target {name!r} is {dtype} with {n_unique} classes")
     values = y.to_numpy(dtype="float64")
@@ -69,6 +73,17 @@ def infer_task(y: pd.Series | None, task: str | None = None) -> TaskInfo:
     if n_unique <= MAX_INT_CLASSES and n_unique <= MAX_CLASS_SHARE * len(y):
         return TaskInfo(MULTICLASS, f"target {name!r} has {n_unique} distinct integers over {len(y)} rows (few levels)")
     return TaskInfo(REGRESSION, f"target {name!r} has {n_unique} distinct integers over {len(y)} rows (many levels)")
+
+
+def _warn_of_spelling_variants(y: pd.Series) -> None:
+    """Classes that differ only in case or surrounding spaces ("yes", "Yes ") are most likely one class."""
+    labels = pd.Series(y.dropna().unique()).map(str)
+    groups = labels.groupby(labels.str.strip().str.lower()).agg(list)
+    twins = [g for g in groups if len(g) > 1]
+    if twins:
+        logger.warning("Target %r has classes that differ only in case or spaces (%s); they are learned as different"
+                       " classes. If they are one, normalise them first, e.g. df[%r].str.strip().str.lower().",
+                       y.name, "; ".join(" / ".join(map(repr, g)) for g in twins[:3]), y.name)
 
 
 def _checked_override(y: pd.Series, task: str, n_unique: int) -> TaskInfo:

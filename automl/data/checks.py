@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Hashable
 
 import pandas as pd
 
 from automl.errors import EmptyDataError, TargetError, TargetNotFoundError, did_you_mean, DataError
+
+logger = logging.getLogger("automl")
 
 
 def split_target(df: pd.DataFrame, target: Hashable | None) -> tuple[pd.DataFrame, pd.Series | None]:
@@ -40,6 +43,7 @@ def split_target(df: pd.DataFrame, target: Hashable | None) -> tuple[pd.DataFram
     if not keep.any():
         raise TargetError(f"Target column {target!r} is all missing; choose a column with values.")
     if not keep.all():
+        logger.info("Dropping %d of %d rows: their target %r is missing.", len(keep) - keep.sum(), len(keep), target)
         X, y = X.loc[keep], y.loc[keep]
     if len(y) < 10:
         raise EmptyDataError(f"Only {len(y)} rows have a value in {target!r}; automl needs at least 10.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 import pandas as pd
 
 from automl.errors import DataError, DataFileNotFoundError, NotATableError
+
+logger = logging.getLogger("automl")
 
 _CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz", ".tsv", ".txt")
 _PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
@@ -54,8 +57,24 @@ def _read_file(path: Path) -> pd.DataFrame:
     if name.endswith(_PARQUET_SUFFIXES):
         return pd.read_parquet(path)
     if name.endswith(_CSV_SUFFIXES):
-        sep = "\t" if name.endswith(".tsv") else ","
-        return pd.read_csv(path, sep=sep)
+        return _read_csv(path, "\t" if name.endswith(".tsv") else ",")
     raise NotATableError(
         f"Cannot tell the format of '{path}' from its name; use a .csv (optionally .gz) or .parquet file."
     )
+
+
+_OTHER_SEPARATORS = (";", "\t", "|")
+
+
+def _read_csv(path: Path, sep: str) -> pd.DataFrame:
+    """Read a CSV; a file read as one column whose name holds ';', tab or '|' is read again with that separator."""
+    try:
+        df = pd.read_csv(path, sep=sep)
+        if df.shape[1] == 1 and (found := [s for s in _OTHER_SEPARATORS if s in str(df.columns[0])]):
+            other = max(found, key=str(df.columns[0]).count)
+            logger.info("Reading '%s' as %r-separated (read with %r it had one column).", path, other, sep)
+            df = pd.read_csv(path, sep=other)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"'{path}' is not UTF-8 text ({exc.reason} at byte {exc.start}). Re-save it as UTF-8, or read it"
+                        " with pandas.read_csv(path, encoding=...) (e.g. 'latin-1') and pass the DataFrame.") from exc
+    return df
