@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.pipeline import Pipeline
 
@@ -47,7 +48,8 @@ class EncodedLabelClassifier(ClassifierMixin, BaseEstimator):
         self.prior_weight = prior_weight
 
     def fit(self, X, y, **fit_params) -> "EncodedLabelClassifier":
-        y = np.asarray(y, dtype=object) if not isinstance(y, np.ndarray) else y
+        if not isinstance(y, np.ndarray):  # a Series or a list: int / bool labels stay so (object ones are
+            y = pd.Series(y).to_numpy()  # a target of "unknown" type to scikit-learn's scorers: ROC AUC gave NaN)
         self.classes_, codes = np.unique(y, return_inverse=True)
         self.class_prior_ = np.bincount(codes, minlength=len(self.classes_)) / len(codes)
         self.estimator_ = clone(self.estimator).fit(X, codes, **fit_params)

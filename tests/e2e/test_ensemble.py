@@ -64,3 +64,36 @@ def test_a_failing_ensemble_stage_keeps_the_best_trials_model(linear_plus_intera
     assert res.best_params["family"] == "linear" and "ensemble" not in set(res.leaderboard["family"])
     assert set(res.predict(linear_plus_interaction.drop(columns="y"))) <= {"yes", "no"}
     assert automl.load(res.run_dir).best_params == res.best_params
+
+
+@pytest.mark.parametrize("final_fit", ["refit", "bag"])
+def test_the_exported_model_is_a_scikit_learn_estimator(breast_cancer, out_dir, final_fit):
+    """clone + cross_val_score, as a user checks a model: EnsembleModel had no get_params or fit, and a
+    clone fitted on a Series of int labels had object classes_, so the AUC scorer gave NaN."""
+    from sklearn.base import clone, is_classifier
+    from sklearn.model_selection import cross_val_score
+
+    X, y = breast_cancer.drop(columns="target"), breast_cancer["target"]
+    res = automl.fit(breast_cancer, "target", n_trials=6, include=["linear", "decision_tree"], final_fit=final_fit,
+                     output_dir=out_dir, seed=0)
+    if final_fit == "bag":
+        assert type(res.pipeline_).__name__ == "EnsembleModel"
+    for model in (res.pipeline_, getattr(res.pipeline_, "members", [res.pipeline_])[0]):  # blend/bag, one pipeline
+        assert is_classifier(model)
+        scores = cross_val_score(clone(model), X, y, cv=3, scoring="roc_auc", error_score="raise")
+        assert np.isfinite(scores).all() and scores.min() > 0.9, scores
+    fitted = clone(res.pipeline_).fit(X, y)
+    assert fitted.classes_.tolist() == [0, 1] and fitted.score(X, y) > 0.9
+    assert np.array_equal(res.pipeline_.predict(X), automl.load(res.run_dir).predict(X))  # the search's model untouched
+
+
+def test_a_regression_blend_cross_validates(diabetes, out_dir):
+    from sklearn.base import clone, is_regressor
+    from sklearn.model_selection import cross_val_score
+
+    res = automl.fit(diabetes, "target", n_trials=6, include=["linear", "decision_tree"], final_fit="bag",
+                     output_dir=out_dir, seed=0)
+    assert is_regressor(res.pipeline_)
+    scores = cross_val_score(clone(res.pipeline_), diabetes.drop(columns="target"), diabetes["target"], cv=3,
+                             error_score="raise")
+    assert np.isfinite(scores).all() and scores.min() > 0.3, scores
