@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -48,14 +50,23 @@ class SearchConfig:
             raise ConfigError(f"ensemble={self.ensemble!r} must be True or False.")
         if self.time_budget is not None:
             _positive_number("time_budget", self.time_budget, "seconds, e.g. time_budget=60")
-        if self.n_trials is not None and (isinstance(self.n_trials, bool) or not isinstance(self.n_trials, int) or self.n_trials < 1):
+            if math.isinf(self.time_budget):
+                raise ConfigError(f"time_budget={self.time_budget!r} is no limit to plan a search by; give seconds, or"
+                                  " leave it out and set n_trials= to search without a time limit.")
+            self.time_budget = float(self.time_budget)
+        if self.n_trials is not None and (not _is_int(self.n_trials) or self.n_trials < 1):
             raise ConfigError(f"n_trials={self.n_trials!r} must be a positive int, e.g. n_trials=50.")
+        self.n_trials = None if self.n_trials is None else int(self.n_trials)
         if self.trial_timeout is not None:
             _positive_number("trial_timeout", self.trial_timeout, "seconds per trial, e.g. trial_timeout=30")
+            self.trial_timeout = float(self.trial_timeout)
         if self.time_budget is None and self.n_trials is None:
             self.time_budget = DEFAULT_TIME_BUDGET
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise ConfigError(f"seed={self.seed!r} must be an int.")
+        if not _is_int(self.seed) or not 0 <= self.seed < 2**32:
+            raise ConfigError(f"seed={self.seed!r} must be an int from 0 to 2**32 - 1.")
+        self.seed = int(self.seed)
+        if not _is_int(self.verbose):
+            raise ConfigError(f"verbose={self.verbose!r} must be an int: 0 (warnings), 1 (progress) or 2 (details).")
         if self.n_jobs is not None and (not isinstance(self.n_jobs, int) or self.n_jobs < 1):
             raise ConfigError(f"n_jobs={self.n_jobs!r} must be a positive int (threads per trial), or None for all cores.")
         if self.on_trial is not None and not callable(self.on_trial):
@@ -79,6 +90,12 @@ class SearchConfig:
                 "cv": self.cv, "seed": self.seed, "include": self.include, "final_fit": self.final_fit}
 
 
+def _is_int(value: Any) -> bool:
+    """An int, numpy's included, but not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def _positive_number(name: str, value: Any, example: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
         raise ConfigError(f"{name}={value!r} must be a positive number of {example}.")
+

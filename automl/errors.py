@@ -36,6 +36,10 @@ class ConfigError(AutoMLError, ValueError):
     """An argument to fit(), load() or register_family() is invalid."""
 
 
+class RunFolderError(ConfigError):
+    """A run folder or saved model cannot be read: damaged, or written by another automl version."""
+
+
 class DataError(AutoMLError, ValueError):
     """The table cannot be learned from as given."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import warnings
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from automl.errors import ConfigError, NotATableError
+from automl.errors import ConfigError, NotATableError, RunFolderError
 from automl.task import CLASSIFICATION
 
 MODEL_FILE, META_FILE, BOARD_FILE = "model.joblib", "model.json", "leaderboard.csv"
+FORMAT = 1  # of model.json; load() refuses a newer one
 
 
 class SearchResult:
@@ -64,7 +66,11 @@ class SearchResult:
 
     def __repr__(self) -> str:
         return (f"SearchResult(task={self.task!r}, metric={self.metric!r}, best={self.best_params.get('family')!r}, "
-                f"score={self.best_score}, trials={len(self.leaderboard)}, run_dir={str(self.run_dir)!r})")
+                f"score={self.best_score}, trials={self._n_trials()}, run_dir={str(self.run_dir)!r})")
+
+    def _n_trials(self) -> int:
+        """Optuna trials on the leaderboard (the ensemble's row, trial -1, is not one)."""
+        return int((self.leaderboard["trial"] >= 0).sum()) if "trial" in self.leaderboard else 0
 
     # -- persistence -------------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:
@@ -76,11 +82,11 @@ class SearchResult:
         joblib.dump(self.pipeline_, path / MODEL_FILE)
         self.leaderboard.to_csv(path / BOARD_FILE, index=False)
         meta = {
-            "format": 1, "task": self.task, "metric": self.metric, "greater_is_better": self.greater_is_better,
+            "format": FORMAT, "task": self.task, "metric": self.metric, "greater_is_better": self.greater_is_better,
             "best_params": self.best_params, "best_trial": self.best_trial, "best_score": self.best_score,
             "final_fit": self.final_fit,
             "target": _jsonable(self.target), "feature_names": [_jsonable(c) for c in self.feature_names_in_ or []],
-            "run_dir": str(self.run_dir) if self.run_dir else None, "versions": versions(),
+            "run_dir": str(Path(self.run_dir).resolve()) if self.run_dir else None, "versions": versions(),
             "classes": [_jsonable(c) for c in self.classes_] if self.classes_ is not None else None,
         }
         (path / META_FILE).write_text(json.dumps(meta, indent=2, default=str))
@@ -92,8 +98,6 @@ def load(path: str | os.PathLike) -> SearchResult:
 
     The model is a pickle: load only files you trust.
     """
-    import joblib
-
     path = Path(path)
     if (path / "model" / META_FILE).is_file():
         path = path / "model"
@@ -102,11 +106,26 @@ def load(path: str | os.PathLike) -> SearchResult:
                           f" (relative paths start at {Path.cwd()}).")
     if not (path / META_FILE).is_file():
         raise ConfigError(f"'{path}' holds no saved automl model ({META_FILE} is missing); pass a folder written by save() or a run folder.")
+    try:
+        return _load(path)
+    except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        raise RunFolderError(f"The model in '{path}' cannot be read ({type(exc).__name__}: {exc}). Its files are damaged"
+                             " or incomplete; save it again, or run the search again.") from exc
+
+
+def _load(path: Path) -> SearchResult:
+    import joblib
+
     meta = json.loads((path / META_FILE).read_text())
+    if meta.get("format", FORMAT) > FORMAT:
+        raise RunFolderError(f"The model in '{path}' was saved by a newer automl (format {meta['format']}, this one"
+                             f" reads {FORMAT}); upgrade automl to load it.")
     now = versions()
     changed = {k: (v, now.get(k)) for k, v in meta.get("versions", {}).items() if now.get(k) != v}
     if changed:
-        warnings.warn(f"The model was saved with other library versions {changed}; predictions may differ.", stacklevel=2)
+        warnings.warn(f"The model was saved with other library versions {changed}; predictions may differ.", stacklevel=3)
     board = pd.read_csv(path / BOARD_FILE) if (path / BOARD_FILE).is_file() else pd.DataFrame()
     return SearchResult(
         pipeline=joblib.load(path / MODEL_FILE), leaderboard=board, best_params=meta["best_params"],

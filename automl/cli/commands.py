@@ -7,7 +7,9 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from automl.errors import ConfigError
+from automl.errors import ConfigError, RunFolderError
+
+RUN_KEYS = ("target", "task", "metric", "greater_is_better")  # what info and leaderboard need from run.json
 
 
 def read_input(path: str):
@@ -53,16 +55,44 @@ def _run_dir(path: str) -> Path:
     return run
 
 
-def leaderboard(args: Namespace) -> int:
+def _run_info(run: Path) -> dict:
+    """run.json, or an error saying the folder is damaged (not a traceback)."""
+    try:
+        info = json.loads((run / "run.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise RunFolderError(f"'{run / 'run.json'}' cannot be read ({type(exc).__name__}: {exc}); the run folder is"
+                             " damaged. Run the search again.") from exc
+    missing = [k for k in RUN_KEYS if k not in info] if isinstance(info, dict) else list(RUN_KEYS)
+    if missing:
+        raise RunFolderError(f"'{run / 'run.json'}' lacks {', '.join(missing)}; the run folder is damaged. Run the"
+                             " search again.")
+    return info
+
+
+def _board(run: Path, info: dict):
+    """leaderboard.csv, or, when the search never wrote it (killed), the board of the trials on disk."""
     import pandas as pd
 
-    run = _run_dir(args.run_dir)
+    from automl.results.leaderboard import make_leaderboard
+    from automl.results.store import RunStore
+
     board_file = run / "leaderboard.csv"
-    board = pd.read_csv(board_file) if board_file.is_file() else pd.DataFrame()
+    try:
+        if board_file.is_file():
+            return pd.read_csv(board_file)
+        return make_leaderboard(RunStore(run).read_trials(), info["greater_is_better"])
+    except (OSError, ValueError) as exc:
+        raise RunFolderError(f"The leaderboard of '{run}' cannot be read ({type(exc).__name__}: {exc}); the run folder"
+                             " is damaged. Run the search again.") from exc
+
+
+def leaderboard(args: Namespace) -> int:
+    run = _run_dir(args.run_dir)
+    info = _run_info(run)
+    board = _board(run, info)
     if args.format == "table":
         from automl.cli.render import leaderboard_table, stdout_console
 
-        info = json.loads((run / "run.json").read_text())
         stdout_console().print(leaderboard_table(board.head(args.top or 20), info["metric"]))
         return 0
     board = board.head(args.top) if args.top else board
@@ -79,7 +109,7 @@ def info(args: Namespace) -> int:
     from automl.cli.render import stdout_console
 
     run = _run_dir(args.run_dir)
-    info = json.loads((run / "run.json").read_text())
+    info = _run_info(run)
     t = Table(show_header=False, box=None, pad_edge=False)
     schema = info.get("schema", {})
     rows = [

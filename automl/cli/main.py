@@ -18,6 +18,16 @@ EXAMPLES = {
 }
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="automl", description="AutoML experiment search: table in, ranked leaderboard and best model out.",
                                 epilog="Run `automl COMMAND --help` for a command's options.")
@@ -33,12 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--metric", help="accuracy, balanced_accuracy, f1, log_loss, roc_auc, rmse, mae or r2;"
                                     " clustering: silhouette, calinski_harabasz or davies_bouldin")
     s.add_argument("--time-budget", type=float, metavar="S", help="seconds for the whole search (default 60 unless --trials)")
-    s.add_argument("--trials", type=int, metavar="N", help="stop after N trials")
+    s.add_argument("--trials", type=_positive_int, metavar="N", help="stop after N trials")
     s.add_argument("--include", metavar="FAM,FAM", help="families to search, comma-separated ('default' stands for the default set: default,catboost)")
     s.add_argument("--search-space", metavar="FILE.yaml", help="YAML replacing the spaces of the families it names")
     s.add_argument("--output", default="results", metavar="DIR", help="parent folder of the run folder (default results/)")
     s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--workers", type=int, metavar="N", help="trials in parallel on Ray")
+    s.add_argument("--workers", type=_positive_int, metavar="N", help="trials in parallel on Ray")
     s.add_argument("--ray-address", metavar="ADDR", help="an existing Ray cluster, e.g. auto or ray://host:10001")
     s.add_argument("--no-ensemble", dest="ensemble", action="store_false",
                    help="export the best single trial, never a blend of the best trials")
@@ -59,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     lb = sub.add_parser("leaderboard", help="show a run's leaderboard", epilog=EXAMPLES["leaderboard"], formatter_class=fmt)
     lb.add_argument("run_dir")
-    lb.add_argument("--top", type=int, metavar="N", help="only the best N rows (table default: 20)")
+    lb.add_argument("--top", type=_positive_int, metavar="N", help="only the best N rows (table default: 20)")
     lb.add_argument("--format", choices=["table", "csv", "json"], default="table")
     lb.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 

@@ -20,7 +20,7 @@ def make_leaderboard(records: list[dict], greater_is_better: bool) -> pd.DataFra
     for col in COLUMNS:
         if col not in df:
             df[col] = None
-    df["params"] = [json.dumps(p, sort_keys=True, default=str) if not isinstance(p, str) else p for p in df["params"]]
+    df["params"] = [json.dumps(p, default=str) if not isinstance(p, str) else p for p in df["params"]]
     df["score"] = pd.to_numeric(df["score"], errors="coerce")
     df["score_std"] = pd.to_numeric(df["score_std"], errors="coerce")
     sign = -1.0 if greater_is_better else 1.0

@@ -34,7 +34,11 @@ class RunStore:
     @classmethod
     def create(cls, output_dir: str | os.PathLike) -> "RunStore":
         base = Path(output_dir)
-        base.mkdir(parents=True, exist_ok=True)
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file of that name, or a folder we may not write
+            raise ConfigError(f"output_dir='{base}' cannot hold run folders ({exc.strerror or exc}); pass a folder you"
+                              " may write (it is created if needed).") from None
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         for _ in range(100):
             run_dir = base / f"{stamp}-{secrets.token_hex(3)}"

@@ -122,7 +122,11 @@ def test_stdin_csv(csv, tmp_path):
     (["search", "{csv}", "--target", "targt"], 1, "Did you mean 'target'"),
     (["search", "{csv}", "--target", "target", "--include", "xgbost"], 1, "Did you mean 'xgboost'"),
     (["search", "{csv}", "--target", "target", "--time-budget", "-5"], 1, "--time-budget"),
-    (["search", "{csv}", "--target", "target", "--workers", "0"], 1, "workers=0"),
+    (["search", "{csv}", "--target", "target", "--workers", "0"], 2, "--workers: 0 must be 1 or more"),
+    (["search", "{csv}", "--target", "target", "--time-budget", "inf"], 1, "set n_trials= to search without a time limit"),
+    (["search", "{csv}", "--target", "target", "--seed", "-1"], 1, "seed=-1 must be an int from 0"),
+    (["search", "{csv}", "--target", "target", "--output", "{csv}"], 1, "cannot hold run folders"),
+    (["leaderboard", "/nonexistent", "--top", "0"], 2, "--top: 0 must be 1 or more"),
     (["search", "{csv}", "--target", "target", "--final-fit", "bagging"], 2, "invalid choice"),
     (["search", "{csv}", "--target", "target", "--task", "clustering"], 1, "takes no target"),
     (["leaderboard", "/nonexistent"], 1, "not a run folder"),
@@ -135,6 +139,38 @@ def test_bad_arguments(csv, tmp_path, args, code, needle):
     assert "Traceback" not in proc.stderr
     if code == 1:
         assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def _damage(run_dir: Path, tmp_path: Path, name: str, how) -> Path:
+    import shutil
+
+    copy = tmp_path / "damaged"
+    shutil.copytree(run_dir, copy)
+    how(copy / name)
+    return copy
+
+
+@pytest.mark.parametrize("command,name,how,needle", [
+    ("info", "run.json", lambda p: p.write_text(""), "run.json' cannot be read \\(JSONDecodeError"),
+    ("leaderboard", "run.json", lambda p: p.write_text('{"task": "binary"}'), "lacks target, metric, greater_is_better"),
+    ("leaderboard", "leaderboard.csv", lambda p: p.write_text(""), "leaderboard of .* cannot be read"),
+    ("predict", "model/model.joblib", lambda p: p.unlink(), "cannot be read \(FileNotFoundError"),
+    ("predict", "model/model.joblib", lambda p: p.write_bytes(p.read_bytes()[:100]), "cannot be read \(UnpicklingError"),
+    ("predict", "model/model.json", lambda p: p.write_text('{"format": 99}'), "saved by a newer automl"),
+])
+def test_a_damaged_run_folder_is_one_line(finished_run, csv, tmp_path, command, name, how, needle):
+    run_dir = _damage(finished_run, tmp_path, name, how)
+    proc = run(command, run_dir, *([csv] if command == "predict" else []))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert re.search(needle, proc.stderr) and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_a_killed_runs_leaderboard_comes_from_its_trials(finished_run, tmp_path):
+    run_dir = _damage(finished_run, tmp_path, "leaderboard.csv", lambda p: p.unlink())  # as after kill -9
+    proc = run("leaderboard", run_dir, "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    board = pd.read_csv(io.StringIO(proc.stdout))
+    assert len(board) >= 8 and (board["status"] == "complete").any()  # it printed an empty table
 
 
 def test_help_has_examples():
