@@ -10,7 +10,7 @@ import threading
 import time
 from argparse import Namespace
 
-from automl.errors import ConfigError
+from automl.errors import AutoMLError, ConfigError
 from automl.task import CLUSTERING
 
 INTERRUPTED = 130
@@ -61,11 +61,17 @@ def run_search_command(args: Namespace) -> int:
             print("Stopping: refitting the best model so far (Ctrl-C again to quit now)", file=sys.stderr, flush=True)
 
     with _CtrlC(stop, first_ctrl_c), view:
-        res = automl.fit(data, args.target, time_budget=args.time_budget, n_trials=args.trials, task=args.task,
-                         metric=args.metric, include=args.include.split(",") if args.include else None,
-                         search_space=args.search_space, output_dir=args.output, resume=args.resume, seed=args.seed,
-                         on_trial=view.on_trial, stop=stop, workers=args.workers, ray_address=args.ray_address,
-                         ensemble=args.ensemble, final_fit=args.final_fit)
+        try:
+            res = automl.fit(data, args.target, time_budget=args.time_budget, n_trials=args.trials, task=args.task,
+                             metric=args.metric, include=args.include.split(",") if args.include else None,
+                             search_space=args.search_space, output_dir=args.output, resume=args.resume, seed=args.seed,
+                             on_trial=view.on_trial, stop=stop, workers=args.workers, ray_address=args.ray_address,
+                             ensemble=args.ensemble, final_fit=args.final_fit)
+        except AutoMLError as exc:
+            if not stop.is_set():
+                raise
+            print(f"Stopped: {exc}", file=sys.stderr)
+            return INTERRUPTED
     _summary(res, stdout_console(), live, view)
     return INTERRUPTED if stop.is_set() else 0
 

@@ -269,10 +269,7 @@ def _fit_best(backend, driver: SearchDriver, budget: Budget, requested: str, pre
         raise SearchError(f"The first {len(driver.records)} trials all failed with the same error, so the search"
                           f" stopped early: {error}. Fix it, then resume from '{driver.store.run_dir}'.")
     if not candidates:
-        raise SearchError(
-            f"No trial completed, so there is no model to export. The leaderboard in '{driver.store.run_dir}'"
-            " shows each trial's error; raise time_budget/trial_timeout or fix the errors, then resume."
-        )
+        raise SearchError(_nothing_to_export(driver, budget))
     mode = choose_mode(requested, driver.n_folds)
     final = FinalFit(mode, backend, driver, budget.hard_end, prep.task, prep.classes)
     errors = []
@@ -293,6 +290,18 @@ def _fit_best(backend, driver: SearchDriver, budget: Budget, requested: str, pre
             return final, out, record
         errors.append(f"trial {record['trial']}, past the budget: {out}")
     raise SearchError("Could not refit any of the best trials on all rows: " + "; ".join(errors))
+
+
+def _nothing_to_export(driver: SearchDriver, budget: Budget) -> str:
+    """Why no trial completed, and what to do about it."""
+    run_dir = driver.store.run_dir
+    if driver.stopping():
+        return f"The search was stopped before any trial completed, so there is no model to export. Resume it from '{run_dir}'."
+    if not driver.records:
+        return (f"No trial could start within time_budget={budget.time_budget:g} s (reading the data and keeping back"
+                f" the final fit's time used it up); raise time_budget.")
+    return (f"No trial completed, so there is no model to export. The leaderboard in '{run_dir}' shows each trial's"
+            " error; raise time_budget/trial_timeout or fix the errors, then resume.")
 
 
 def _ensemble_or_none(final: FinalFit, driver: SearchDriver, budget: Budget, prep: Prepared, pipeline, record: dict):

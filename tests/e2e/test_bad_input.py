@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 
 import numpy as np
 import pandas as pd
@@ -153,3 +154,13 @@ def test_optional_family_not_installed(package, df, out_dir, monkeypatch):
     assert package not in [f.name for f in families_for("binary")]  # left out of a default search
     _raises((automl.ConfigError, ValueError), rf'\'{package}\' needs the {package} package: pip install "automl\[{package}\]"',
             automl.fit, df, "Survived", include=[package, "linear"], n_trials=2, output_dir=out_dir)
+
+
+def test_a_search_stopped_before_any_trial_says_so(df, out_dir):
+    # the CLI's Ctrl-C in the first seconds: it said "raise time_budget or fix the errors" and exited 1
+    stop = threading.Event()
+    stop.set()
+    _raises((automl.SearchError, RuntimeError), "stopped before any trial completed.*Resume it from", automl.fit, df,
+            "Survived", stop=stop, output_dir=out_dir)
+    _raises((automl.SearchError, RuntimeError), r"No trial could start within time_budget=0.001 s", automl.fit, df,
+            "Survived", time_budget=0.001, output_dir=out_dir)
