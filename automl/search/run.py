@@ -140,6 +140,11 @@ def _resume(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
             raise ConfigError(f"{name}={value!r} differs from the resumed run's {info[name]!r}; leave it out when resuming.")
     if cfg.include is not None and list(cfg.include) != list(info["include"] or []):
         raise ConfigError(f"include= cannot change when resuming (the run searched {info['include'] or 'all families'}).")
+    if cfg.cv != "auto" and resolve_cv(cfg.cv, len(X)) != info["cv"]:
+        raise ConfigError(f"cv={cfg.cv!r} differs from the resumed run's folds (cv={info['cv']!r}): its trials were"
+                          " scored on them. Leave cv out when resuming.")
+    if cfg.seed not in (0, info["seed"]):  # 0 is the default: it cannot say the user asked for it
+        raise ConfigError(f"seed={cfg.seed!r} differs from the resumed run's seed {info['seed']!r}; leave it out when resuming.")
     metric = get_metric(info["metric"], info["task"])
     classes, y_fit = _encode_target(y, info["task"])
     logger.info("Resuming run %s", store.run_dir)
@@ -222,6 +227,10 @@ def _open_study(prep: Prepared, cfg: SearchConfig, families: dict, spaces: dict)
                                 direction=prep.metric.direction, sampler=cfg.sampler or make_sampler(seed),
                                 pruner=cfg.pruner or make_pruner())
     seen = {r["trial"] for r in records}
+    if seen and len(study.trials) <= max(seen):  # new trials would reuse numbers (and OOF files) of recorded ones
+        raise ConfigError(f"The run folder '{prep.store.run_dir}' has {len(records)} trial records but its study journal"
+                          f" ({prep.store.journal_path.name}) has {len(study.trials)} trials: it is missing or damaged, so"
+                          " the run cannot be resumed. Start a new run.")
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         study.tell(t.number, state=TrialState.FAIL)  # its process died mid-trial
         if t.number not in seen:

@@ -164,3 +164,17 @@ def test_a_search_stopped_before_any_trial_says_so(df, out_dir):
             "Survived", stop=stop, output_dir=out_dir)
     _raises((automl.SearchError, RuntimeError), r"No trial could start within time_budget=0.001 s", automl.fit, df,
             "Survived", time_budget=0.001, output_dir=out_dir)
+
+
+def test_resume_refuses_what_would_mix_runs(df, out_dir):
+    res = automl.fit(df, "Survived", n_trials=3, include=["linear"], ensemble=False, output_dir=out_dir, seed=4)
+    run = res.run_dir
+    # other folds or another seed were ignored without a word; trials scored on other folds do not compare
+    _raises((automl.ConfigError, ValueError), r"cv=3 differs from the resumed run's folds \(cv=5\)", automl.fit, df, "Survived",
+            resume=run, cv=3, n_trials=1)
+    _raises((automl.ConfigError, ValueError), "seed=7 differs from the resumed run's seed 4", automl.fit, df, "Survived", resume=run,
+            seed=7, n_trials=1)
+    assert len(automl.fit(df, "Survived", resume=run, cv=5, n_trials=1).leaderboard) == 4  # the same values are fine
+    (run / "study.journal").unlink()  # new trials reused numbers 0, 1 ... (and their OOF files)
+    _raises((automl.ConfigError, ValueError), "has 4 trial records but its study journal .* has 0 trials", automl.fit, df,
+            "Survived", resume=run, n_trials=1)
