@@ -45,6 +45,7 @@ class TableCleaner(TransformerMixin, BaseEstimator):
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         self._check_frame(X)
         p = self.profile
+        X = _names_as_trained(X, p.used)
         missing = [c for c in p.used if c not in X.columns]
         if missing:
             raise ColumnsMissingError(
@@ -84,6 +85,13 @@ class TableCleaner(TransformerMixin, BaseEstimator):
         if X.columns.has_duplicates and (twice := {c for c in X.columns[X.columns.duplicated()] if c in self.profile.used}):
             raise DataError(f"The table has duplicate column names: {sorted(map(str, twice))}. Rename or drop them so"
                             " each training column appears once.")
+
+
+def _names_as_trained(X: pd.DataFrame, names: list) -> pd.DataFrame:
+    """Rename text column names ("0") to the training names they spell (0): a CSV has only text names."""
+    absent = {str(c): c for c in names if not isinstance(c, str) and c not in X.columns}
+    renamed = {col: absent[col] for col in X.columns if isinstance(col, str) and col in absent}
+    return X.rename(columns=renamed) if renamed else X
 
 
 def _to_float(col: pd.Series) -> np.ndarray:

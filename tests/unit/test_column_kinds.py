@@ -115,3 +115,8 @@ def test_a_profile_saved_before_a_field_existed_loads_with_its_default():
     old.__dict__.clear()
     old.__setstate__(state)
     assert old.duration == [] and old.presence == [] and old.datetime_tz == {}
+
+
+def test_int_column_names_are_found_in_a_csvs_text_names():
+    X = pd.DataFrame(rng.normal(size=(N, 3)))  # columns 0, 1, 2: a CSV gives back "0", "1", "2"
+    assert np.array_equal(_clean(X, _via_csv(X)).to_numpy(), _clean(X).to_numpy())
