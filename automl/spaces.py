@@ -184,5 +184,5 @@ def check_param_names(family, task: str, space: Space) -> None:
         return
     unknown = [name for name in unknown if name not in known]
     if unknown:
-        raise SearchSpaceError(f"{family.name}: parameter {unknown[0]!r} is not one its model takes."
+        raise SearchSpaceError(f"{family.name}: parameter {unknown[0]!r} is not one that its model takes."
                                f"{did_you_mean(unknown[0], known)} See the model's get_params() for the names.")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,10 @@ class RunStore:
         if not (run_dir / "run.json").is_file():
             raise ConfigError(f"resume={str(run_dir)!r} is not a run folder (no run.json); pass a folder that fit() created.")
         return cls(run_dir)
+
+    def remove(self) -> None:
+        """Delete the run folder (a new run that failed before its first trial)."""
+        shutil.rmtree(self.run_dir, ignore_errors=True)
 
     @property
     def journal_path(self) -> Path:

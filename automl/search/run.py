@@ -15,7 +15,7 @@ from automl.config import SearchConfig
 from automl.data.checks import data_fingerprint, split_target
 from automl.data.intake import read_table
 from automl.data.profile import DataProfile, profile_columns
-from automl.errors import ConfigError, EmptyDataError, SearchError, TargetError
+from automl.errors import AutoMLError, ConfigError, EmptyDataError, SearchError, TargetError
 from automl.evaluation.clustering import clusters_the_rows_allow, scoring_sample
 from automl.evaluation.evaluate import FAILED, EvalData
 from automl.evaluation.metrics import Metric, get_metric
@@ -58,8 +58,13 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     X, y = split_target(read_table(data, con=con), target)
     fingerprint = data_fingerprint(X, y)
     prep = _resume(X, y, target, cfg, fingerprint) if cfg.resume else _new_run(X, y, target, cfg, fingerprint)
-    families = {f.name: f for f in families_for(prep.task, prep.run_info["include"])}
-    spaces = _spaces(families, prep.task, cfg.search_space, len(prep.X))
+    try:
+        families = {f.name: f for f in families_for(prep.task, prep.run_info["include"])}
+        spaces = _spaces(families, prep.task, cfg.search_space, len(prep.X))
+    except AutoMLError:  # a bad search space: a new run's folder would hold nothing but run.json
+        if not cfg.resume:
+            prep.store.remove()
+        raise
     if (points := single_points(spaces)) is not None and (budget.n_trials is None or budget.n_trials > points):
         logger.info("The search space holds %d point(s) (every parameter fixed): %d trial(s).", points, points)
         budget.n_trials = points

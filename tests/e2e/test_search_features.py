@@ -103,8 +103,9 @@ def test_a_parameter_the_model_does_not_take_is_named(breast_cancer, out_dir):
     def space(name):
         return {"xgboost": {"params": {name: {"type": "int", "low": 2, "high": 9}}}}
 
-    with pytest.raises(SearchSpaceError, match="xgboost: parameter 'max_dept' is not one its model takes. Did you mean 'max_depth'"):
+    with pytest.raises(SearchSpaceError, match="xgboost: parameter 'max_dept' is not one that its model takes. Did you mean 'max_depth'"):
         automl.fit(breast_cancer, "target", n_trials=1, output_dir=out_dir, include=["xgboost"], search_space=space("max_dept"))
+    assert not any(out_dir.iterdir())  # no run folder left holding only run.json and folds.npy
     # a real XGBoost parameter that the built-in space does not search is taken, and reaches the model
     res = automl.fit(breast_cancer, "target", n_trials=2, output_dir=out_dir, include=["xgboost"], ensemble=False,
                      search_space=space("max_delta_step"))
