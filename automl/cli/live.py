@@ -6,6 +6,7 @@ Both are fed by ``automl.fit(on_trial=...)``; neither knows anything about the s
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from typing import Any
@@ -170,11 +171,19 @@ class LineReporter:
     def __init__(self, state: SearchState, fmt: str = "text", stream=None):
         self.state, self.fmt = state, fmt
         self.stream = stream or sys.stderr
+        self._handler: logging.Handler | None = None
 
     def __enter__(self) -> "LineReporter":
+        if self.fmt == "json":  # automl's warnings too, so every line of the stream parses as JSON
+            self._handler = logging.StreamHandler(self.stream)
+            self._handler.setLevel(logging.WARNING)
+            self._handler.setFormatter(_JsonFormatter())
+            logging.getLogger("automl").addHandler(self._handler)
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._handler is not None:
+            logging.getLogger("automl").removeHandler(self._handler)
         return None
 
     def on_trial(self, record: dict) -> None:
@@ -189,3 +198,8 @@ class LineReporter:
                     f" fit={record['fit_time_s']:.2f}s{err}"
                     + (f" | best {best['score']:.5g} ({best['family']})" if best else ""))
         print(line, file=self.stream, flush=True)
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps({"event": "log", "level": record.levelname.lower(), "message": record.getMessage()})

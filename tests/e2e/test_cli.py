@@ -275,3 +275,16 @@ def test_search_without_target_clusters_the_rows(csv, tmp_path):
     proba = run("predict", run_dir, features, "--proba")
     assert proba.returncode == 1 and "Use predict()" in proba.stderr and "Traceback" not in proba.stderr
     assert "clustering" in run("info", run_dir).stdout
+
+
+def test_json_log_format_writes_only_json_lines(csv, tmp_path):
+    df = pd.read_csv(csv)
+    df["target"] = df["target"].replace({"barolo": "Barolo "}).where(df.index % 2 == 0, df["target"])  # warns
+    path = tmp_path / "variants.csv"
+    df.to_csv(path, index=False)
+    proc = run("search", path, "--target", "target", "--trials", 2, "--include", "linear", "--output", tmp_path,
+               "--log-format", "json")
+    assert proc.returncode == 0, proc.stderr
+    events = [json.loads(line) for line in proc.stderr.splitlines() if line.strip()]  # a plain line fails here
+    assert [e for e in events if e["event"] == "log" and "differ only in case" in e["message"]]
+    assert sum(e["event"] == "trial" for e in events) == 2
