@@ -67,8 +67,8 @@ def build_ensemble(final: FinalFit, driver, budget: Budget, y: np.ndarray, fold_
         logger.info("Ensemble of %d trials not exported: %s", len(members), record["error"])
         return record, None
     fitted = _fit_members(final, members, best_record, best_model)
-    if fitted is None:
-        record["error"] = f"not exported: its members could not all be fit ({final.mode}) within the time budget"
+    if isinstance(fitted, str):
+        record["error"] = f"not exported: {fitted}"
         return record, None
     record["fit_time_s"] = round(time.monotonic() - t0, 3)
     record["finished_at"] = now_iso()
@@ -142,7 +142,8 @@ def _not_built(left_out: list[dict], best_record: dict, mode: str) -> dict | Non
     return _row(FAILED, None, [(best_record, 1.0)], {}, now_iso(), 0.0, error)
 
 
-def _fit_members(final: FinalFit, members, best_record: dict, best_model):
+def _fit_members(final: FinalFit, members, best_record: dict, best_model) -> list | str:
+    """The members' fitted models, or why one could not be fit."""
     fitted = []
     for r, _ in members:
         if r["trial"] == best_record["trial"]:
@@ -151,7 +152,7 @@ def _fit_members(final: FinalFit, members, best_record: dict, best_model):
         out = final.fit(r)
         if isinstance(out, str):
             logger.warning("Ensemble member trial %d could not be fit (%s): %s", r["trial"], final.mode, out)
-            return None
+            return f"member trial {r['trial']} could not be fit ({final.mode}): {out}"
         fitted.append(out)
     return fitted
 

@@ -72,3 +72,12 @@ def test_each_familys_best_comes_before_near_copies():
     families = ["linear", "linear", "linear", "xgboost", "linear", "extra_trees", "mlp"]
     best_first = [{"trial": t, "family": f} for t, f in enumerate(families)]
     assert [r["trial"] for r in families_first(best_first)] == [0, 3, 5, 6, 1, 2, 4]
+
+
+def test_a_member_that_fails_to_fit_is_named_in_the_row(tmp_path):
+    # the row said "could not all be fit (refit) within the time budget" whatever the cause
+    final, driver, budget, y, fold_id, best = _stage(tmp_path, lambda r: 0.1)
+    final.fit = lambda r: "ValueError: Input X contains NaN."
+    record, model = build_ensemble(final, driver, budget, y, fold_id, ("model of trial", 0), best)
+    assert model is None
+    assert record["error"] == "not exported: member trial 1 could not be fit (refit): ValueError: Input X contains NaN."
