@@ -4,7 +4,7 @@ number of iterations early stopping chose on its inner split."""
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, clone, is_classifier
 
 
 class RefitRoundsHGB(BaseEstimator):
@@ -19,7 +19,10 @@ class RefitRoundsHGB(BaseEstimator):
         self.refit_rounds = refit_rounds
 
     def fit(self, X, y) -> "RefitRoundsHGB":
-        model = clone(self.estimator).fit(X, y)
+        estimator = clone(self.estimator)
+        if is_classifier(estimator) and np.unique(y, return_counts=True)[1].min() < 2:
+            estimator.set_params(early_stopping=False)  # its stratified inner split fails on a class of one row
+        model = estimator.fit(X, y)
         scores = getattr(model, "validation_score_", np.empty(0))
         if self.refit_rounds and len(scores) > 1:  # early stopping ran on a validation split
             self.n_rounds_ = max(1, int(np.argmax(scores)))  # scores[0] is before the first iteration

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 from lightgbm import LGBMClassifier, LGBMRegressor, early_stopping
-from sklearn.model_selection import train_test_split
+
+from automl.families._inner_split import inner_split
 
 INNER_VALIDATION = 0.1  # share of the training rows held out for early stopping
 MIN_INNER_ROWS = 30
@@ -23,9 +24,7 @@ def _fit_es(model, base_fit, X, y, stratify: bool):
     cats = list(range(int(model.n_categorical or 0))) or "auto"
     n_val = int(len(y) * INNER_VALIDATION)
     if model.early_stopping_rounds and n_val >= MIN_INNER_ROWS:
-        strat = y if stratify and np.bincount(y).min() >= 2 else None
-        idx_tr, idx_va = train_test_split(np.arange(len(y)), test_size=n_val, random_state=model.random_state,
-                                          stratify=strat)
+        idx_tr, idx_va = inner_split(y, n_val, model.random_state, stratify)
         base_fit(X[idx_tr], y[idx_tr], eval_X=(X[idx_va],), eval_y=(y[idx_va],), categorical_feature=cats,
                  callbacks=[early_stopping(model.early_stopping_rounds, verbose=False)])
         if not model.refit_rounds:

@@ -6,9 +6,10 @@ Imported only when an XGBoost model is built or loaded (xgboost takes ~1 s to im
 from __future__ import annotations
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 from xgboost import XGBClassifier, XGBRegressor
+
+from automl.families._inner_split import inner_split
 
 INNER_VALIDATION = 0.1  # share of the training rows held out for early stopping
 MIN_INNER_ROWS = 30
@@ -36,8 +37,7 @@ class _EarlyStoppingMixin:
         weight = compute_sample_weight("balanced", y) if getattr(self, "class_weight", None) == "balanced" else None
         n_val = int(len(y) * INNER_VALIDATION)
         if self.early_stopping_rounds and n_val >= MIN_INNER_ROWS:
-            strat = y if stratify and np.bincount(y).min() >= 2 else None
-            idx_tr, idx_va = train_test_split(np.arange(len(y)), test_size=n_val, random_state=self.random_state, stratify=strat)
+            idx_tr, idx_va = inner_split(y, n_val, self.random_state, stratify)
             w_tr = None if weight is None else weight[idx_tr]
             w_va = None if weight is None else [weight[idx_va]]
             self._base_fit(X[idx_tr], y[idx_tr], sample_weight=w_tr, eval_set=[(X[idx_va], y[idx_va])],
