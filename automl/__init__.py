@@ -21,6 +21,7 @@ from automl.errors import (
     DataFileNotFoundError,
     EmptyDataError,
     NotATableError,
+    RunFolderError,
     SearchError,
     SearchSpaceError,
     TargetError,
@@ -44,7 +45,7 @@ _LAZY = {
 }
 
 __all__ = sorted([*_LAZY, "AutoMLError", "BackendError", "ColumnsMissingError", "ConfigError", "DataError",
-                  "DataFileNotFoundError", "EmptyDataError", "NotATableError", "SearchError", "SearchSpaceError",
+                  "DataFileNotFoundError", "EmptyDataError", "NotATableError", "RunFolderError", "SearchError", "SearchSpaceError",
                   "TargetError", "TargetNotFoundError", "__version__"])
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from automl.data.profile import DataProfile
 from automl.families.base import FitContext, ModelFamily
 from automl.preprocess import Encoder, TableCleaner
 from automl.preprocess.encode import native_categorical_count
-from automl.preprocess.target import NONE, TARGET_TRANSFORM, with_target_transform
+from automl.preprocess.target import NONE, TARGET_TRANSFORM, with_target_scale, with_target_transform
 from automl.task import CLASSIFICATION, REGRESSION
 
 # A classifier's point in a trial's params that is not the family's: the weight of the class
@@ -99,11 +99,11 @@ def trained_balanced(estimator: Any) -> bool:
 
 
 def fit_context(family: ModelFamily, profile: DataProfile, task: str, n_rows: int, n_classes: int,
-                n_jobs: int, seed: int, table_rows: int | None = None) -> FitContext:
+                n_jobs: int, seed: int, table_rows: int | None = None, target_scale: float = 1.0) -> FitContext:
     levels = category_levels(profile)
     return FitContext(task=task, n_rows=n_rows, n_classes=n_classes,
                       n_native_categorical=native_categorical_count(levels, family.prep), n_jobs=n_jobs, seed=seed,
-                      table_rows=table_rows)
+                      table_rows=table_rows, target_scale=target_scale)
 
 
 def build_model(family: ModelFamily, params: dict, profile: DataProfile, ctx: FitContext,
@@ -117,7 +117,7 @@ def build_model(family: ModelFamily, params: dict, profile: DataProfile, ctx: Fi
     target_transform = params.pop(TARGET_TRANSFORM, NONE)
     model = family.make(params, ctx)
     if ctx.task == REGRESSION:
-        model = with_target_transform(model, target_transform)
+        model = with_target_scale(with_target_transform(model, target_transform), ctx.target_scale)
     elif ctx.task in CLASSIFICATION:
         model = EncodedLabelClassifier(model, prior_correction=prior_correction and family.log_loss_fit,
                                        prior_weight=prior_weight)

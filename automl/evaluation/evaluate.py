@@ -48,6 +48,7 @@ class EvalData:
     X_raw: pd.DataFrame | None = None  # raw rows and labels, for the final refit
     y_raw: pd.Series | None = None
     scoring: ScoringSample | None = None  # clustering: the rows every trial is scored on (evaluation/clustering.py)
+    target_scale: float = 1.0  # regression: models are fit on y / target_scale (preprocess/target.py)
 
 
 @dataclass
@@ -167,7 +168,7 @@ def _run_rungs(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> boo
 def _fit_predict(data: EvalData, spec: TrialSpec, train: np.ndarray, val: np.ndarray, res: TrialResult) -> np.ndarray:
     """Fit a fresh model on rows ``train`` and return its predictions for rows ``val`` (times added to ``res``)."""
     ctx = fit_context(spec.family, data.profile, data.task, len(train), data.n_classes, spec.n_jobs, spec.seed,
-                      table_rows=len(data.fold_id))
+                      table_rows=len(data.fold_id), target_scale=data.target_scale)
     model = build_model(spec.family, spec.params, data.profile, ctx, not data.metric.balanced_labels)
     t0 = time.perf_counter()
     with warnings.catch_warnings():

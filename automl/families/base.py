@@ -23,6 +23,7 @@ class FitContext:
     # rows of the whole table the search runs on (what the exported model is trained on): a choice that
     # must be the same for a trial's fold models and the final model reads this, not n_rows. None: n_rows.
     table_rows: int | None = None
+    target_scale: float = 1.0  # regression: the model is fit on y / target_scale (preprocess/target.py)
 
 
 @dataclass(frozen=True)

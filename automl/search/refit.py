@@ -20,7 +20,7 @@ def refit(data: EvalData, spec: TrialSpec):
             rows = fold_indices(data.fold_id, spec.fold)[0]
             X, y = X.iloc[rows], y[rows]
         ctx = fit_context(spec.family, data.profile, data.task, len(X), data.n_classes, spec.n_jobs, spec.seed,
-                          table_rows=table_rows)
+                          table_rows=table_rows, target_scale=data.target_scale)
         pipe = build_pipeline(spec.family, spec.params, data.profile, ctx, not data.metric.balanced_labels)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -22,6 +22,7 @@ from automl.evaluation.metrics import Metric, get_metric
 from automl.evaluation.splits import fold_indices, folds_for_classes, make_folds, n_folds, resolve_cv
 from automl.families.registry import families_for
 from automl.preprocess import TableCleaner
+from automl.preprocess.target import target_scale
 from automl.result import SearchResult, versions
 from automl.results.store import RunStore
 from automl.search.budget import WORKER_RESTART_S, Budget
@@ -71,7 +72,8 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     Xc = TableCleaner(prep.profile).fit(prep.X).transform(prep.X)
     eval_data = EvalData(Xc, prep.y_fit, prep.fold_id, prep.task, len(prep.classes) if prep.classes is not None else 0,
                          prep.profile, prep.metric, X_raw=prep.X, y_raw=prep.y,
-                         scoring=scoring_sample(Xc, prep.profile, cfg.seed) if prep.task == CLUSTERING else None)
+                         scoring=scoring_sample(Xc, prep.profile, cfg.seed) if prep.task == CLUSTERING else None,
+                         target_scale=target_scale(prep.y_fit) if prep.task == REGRESSION else 1.0)
     threads = cfg.threads  # reads the cgroup's quota: once, so the worker and the driver agree
     try:
         backend.start(eval_data, threads)
