@@ -120,6 +120,8 @@ def _new_run(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
     families_for(info.kind, cfg.include)  # fail on bad names before creating a run folder
     profile = _profile(X)
     classes, y_fit = _encode_target(y, info.kind)
+    if metric.name == "f1" and info.kind == BINARY:
+        _say_which_class_f1_scores(classes, y_fit, target)
     cv, fold_id = _folds(y_fit, classes, info.kind, cfg, len(X), target)
     store = RunStore.create(cfg.output_dir)
     store.save_folds(fold_id)
@@ -171,6 +173,17 @@ def _folds(y_fit: np.ndarray | None, classes: np.ndarray | None, task: str, cfg:
     if classes is not None:
         cv = folds_for_classes(cv, classes, y_fit, task == BINARY, cfg.cv != "auto", target)
     return cv, make_folds(y_fit, task != REGRESSION, cv, cfg.seed)
+
+
+def _say_which_class_f1_scores(classes: np.ndarray, y_fit: np.ndarray, target) -> None:
+    """Binary F1 scores the second class in sorted order; that is rarely meant when it is the common one."""
+    positive, share = _plain(classes[1]), float(np.mean(y_fit == 1))
+    if share > 0.5:
+        logger.warning("metric='f1' scores class %r of %r (the second in sorted order), which is %.0f%% of the rows."
+                       " To score the rarer class %r, recode the target so it sorts second, e.g. df[%r] == %r.",
+                       positive, target, 100 * share, _plain(classes[0]), target, _plain(classes[0]))
+    else:
+        logger.info("metric='f1' scores class %r of %r (the second in sorted order).", positive, target)
 
 
 def _profile(X: pd.DataFrame) -> DataProfile:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 
@@ -178,3 +179,12 @@ def test_resume_refuses_what_would_mix_runs(df, out_dir):
     (run / "study.journal").unlink()  # new trials reused numbers 0, 1 ... (and their OOF files)
     _raises((automl.ConfigError, ValueError), "has 4 trial records but its study journal .* has 0 trials", automl.fit, df,
             "Survived", resume=run, n_trials=1)
+
+
+def test_f1_on_a_common_positive_class_is_warned_of(df, out_dir, caplog):
+    # F1 scores the second class in sorted order: "ok" here, 90 % of the rows, when "fraud" was meant
+    labels = df.assign(Survived=np.where(np.arange(len(df)) % 10 == 0, "fraud", "ok"))
+    with caplog.at_level(logging.WARNING, logger="automl"):
+        automl.fit(labels, "Survived", metric="f1", n_trials=1, include=["linear"], ensemble=False, output_dir=out_dir)
+    assert "metric='f1' scores class 'ok' of 'Survived' (the second in sorted order), which is 90% of the rows" in caplog.text
+    assert "df['Survived'] == 'fraud'" in caplog.text
