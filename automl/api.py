@@ -21,7 +21,7 @@ def fit(data: Any, target: Hashable | None = None, *, time_budget: float | None 
         verbose: int = 0, trial_timeout: float | None = None, n_jobs: int | None = None, sampler: Any = None,
         pruner: Any = None, on_trial: Any = None, stop: Any = None, backend: Any = None, con: Any = None,
         workers: int | None = None, ray_address: str | None = None, ensemble: bool = True,
-        final_fit: str = "refit") -> SearchResult:
+        final_fit: str = "refit", keep_columns: list | None = None) -> SearchResult:
     """Search model families and hyperparameters for ``target`` and return the best model.
 
     Args:
@@ -62,6 +62,8 @@ def fit(data: Any, target: Hashable | None = None, *, time_budget: float | None 
             "refit" (default) once on all rows; "bag" averages the k fold models cross-validation
             scored (fit again on the same rows; about k times the refit's time, falls back to a
             refit when it cannot finish).
+        keep_columns: columns to use even though they look like row identifiers (one distinct
+            value per row, e.g. a year column of a yearly table); they are dropped otherwise.
 
     Example:
         >>> import automl
@@ -75,7 +77,7 @@ def fit(data: Any, target: Hashable | None = None, *, time_budget: float | None 
                        search_space=search_space, cv=cv, output_dir=output_dir, resume=resume, seed=seed,
                        verbose=verbose, trial_timeout=trial_timeout, n_jobs=n_jobs, sampler=sampler, pruner=pruner,
                        on_trial=on_trial, stop=stop, workers=workers, ray_address=ray_address,
-                       ensemble=ensemble, final_fit=final_fit)
+                       ensemble=ensemble, final_fit=final_fit, keep_columns=keep_columns)
     _configure_logging(cfg.verbose)
     from automl.search.run import run_search
 

@@ -39,6 +39,7 @@ class SearchConfig:
     ray_address: str | None = None
     ensemble: bool = True
     final_fit: str = "refit"
+    keep_columns: list | None = None
 
     def __post_init__(self) -> None:
         if self.final_fit not in FINAL_FITS:
@@ -77,6 +78,8 @@ class SearchConfig:
             raise ConfigError(f"workers={self.workers!r} must be a positive int (trials in parallel on Ray).")
         if isinstance(self.include, str):
             self.include = [self.include]
+        if self.keep_columns is not None and not isinstance(self.keep_columns, (list, tuple)):
+            self.keep_columns = [self.keep_columns]
 
     @property
     def threads(self) -> int:

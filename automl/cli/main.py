@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--time-budget", type=float, metavar="S", help="seconds for the whole search (default 60 unless --trials)")
     s.add_argument("--trials", type=_positive_int, metavar="N", help="stop after N trials")
     s.add_argument("--include", metavar="FAM,FAM", help="families to search, comma-separated ('default' stands for the default set: default,catboost)")
+    s.add_argument("--keep", metavar="COL,COL", help="use these columns even if they look like row IDs (e.g. a year)")
     s.add_argument("--search-space", metavar="FILE.yaml", help="YAML replacing the spaces of the families it names")
     s.add_argument("--output", default="results", metavar="DIR", help="parent folder of the run folder (default results/)")
     s.add_argument("--seed", type=int, default=0)

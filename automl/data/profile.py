@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 from dataclasses import MISSING, dataclass, field, fields
 
 import numpy as np
@@ -63,11 +63,15 @@ def _jsonable(name: Hashable) -> object:
     return name if isinstance(name, (str, int, float)) else str(name)
 
 
-def profile_columns(X: pd.DataFrame) -> DataProfile:
-    """Classify every column of ``X`` and log the columns it drops."""
+def profile_columns(X: pd.DataFrame, keep: Collection[Hashable] = ()) -> DataProfile:
+    """Classify every column of ``X`` and log the columns it drops. A column in ``keep`` that looks
+    like a row identifier is used anyway (a year, one per row, looks like a row counter)."""
     prof = DataProfile(n_rows=len(X), columns=list(X.columns))
     for name in X.columns:
         kind, detail = _classify(X[name])
+        if kind == "drop" and name in keep and "identifier" in detail:
+            numeric = pd.api.types.is_numeric_dtype(X[name].dtype)
+            kind, detail = ("numeric", None) if numeric else ("categorical", int(X[name].nunique()))
         if kind == "drop":
             prof.dropped[name] = detail
         elif kind == "categorical":
@@ -77,7 +81,8 @@ def profile_columns(X: pd.DataFrame) -> DataProfile:
             if kind == "datetime" and (tz := _time_zone(X[name].dtype)) is not None:
                 prof.datetime_tz[name] = tz
     for name, reason in prof.dropped.items():
-        logger.info("Dropping column %r: %s.", name, reason)
+        hint = f" (pass keep_columns=[{name!r}] to use it)" if "identifier" in reason else ""
+        logger.info("Dropping column %r: %s%s.", name, reason, hint)
     for name in prof.presence:
         logger.info("Column %r holds one value or is missing: it is used as present (1) or missing (0).", name)
     return prof

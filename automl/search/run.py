@@ -15,7 +15,7 @@ from automl.config import SearchConfig
 from automl.data.checks import data_fingerprint, split_target
 from automl.data.intake import read_table
 from automl.data.profile import DataProfile, profile_columns
-from automl.errors import AutoMLError, ConfigError, EmptyDataError, SearchError, TargetError
+from automl.errors import AutoMLError, ConfigError, EmptyDataError, SearchError, TargetError, did_you_mean
 from automl.evaluation.clustering import clusters_the_rows_allow, scoring_sample
 from automl.evaluation.evaluate import FAILED, EvalData
 from automl.evaluation.metrics import Metric, get_metric
@@ -118,7 +118,7 @@ def _new_run(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
     logger.info("Task: %s (%s).", info.kind, info.reason)
     metric = get_metric(cfg.metric, info.kind)
     families_for(info.kind, cfg.include)  # fail on bad names before creating a run folder
-    profile = _profile(X)
+    profile = _profile(X, cfg.keep_columns)
     classes, y_fit = _encode_target(y, info.kind)
     if metric.name == "f1" and info.kind == BINARY:
         _say_which_class_f1_scores(classes, y_fit, target)
@@ -128,7 +128,7 @@ def _new_run(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
     run_info = {
         "target": target if target is None or isinstance(target, (str, int, float)) else str(target), "task": info.kind,
         "task_reason": info.reason, "metric": metric.name, "greater_is_better": metric.greater_is_better,
-        "include": cfg.include, "cv": cv, "seed": cfg.seed, "data_fingerprint": fingerprint,
+        "include": cfg.include, "keep_columns": cfg.keep_columns, "cv": cv, "seed": cfg.seed, "data_fingerprint": fingerprint,
         "rungs": _initial_rungs(fold_id, cfg.pruner) if info.kind != CLUSTERING else [],
         "n_rows": len(X), "classes": None if classes is None else [_plain(c) for c in classes],
         "schema": profile.to_json(), "limits": cfg.limits(), "versions": {**versions(), "python": platform.python_version()},
@@ -157,7 +157,10 @@ def _resume(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
     metric = get_metric(info["metric"], info["task"])
     classes, y_fit = _encode_target(y, info["task"])
     logger.info("Resuming run %s", store.run_dir)
-    return Prepared(X, y, info["task"], metric, _profile(X), classes, y_fit, store.load_folds(), store, info)
+    keep = info.get("keep_columns")
+    if cfg.keep_columns is not None and list(cfg.keep_columns) != list(keep or []):
+        raise ConfigError(f"keep_columns= cannot change when resuming (the run kept {keep or 'none'}).")
+    return Prepared(X, y, info["task"], metric, _profile(X, keep), classes, y_fit, store.load_folds(), store, info)
 
 
 def _folds(y_fit: np.ndarray | None, classes: np.ndarray | None, task: str, cfg: SearchConfig, n_rows: int,
@@ -186,8 +189,11 @@ def _say_which_class_f1_scores(classes: np.ndarray, y_fit: np.ndarray, target) -
         logger.info("metric='f1' scores class %r of %r (the second in sorted order).", positive, target)
 
 
-def _profile(X: pd.DataFrame) -> DataProfile:
-    profile = profile_columns(X)
+def _profile(X: pd.DataFrame, keep: list | None) -> DataProfile:
+    unknown = [c for c in keep or [] if c not in X.columns]
+    if unknown:
+        raise ConfigError(f"keep_columns: {unknown[0]!r} is not a column of the table.{did_you_mean(unknown[0], X.columns)}")
+    profile = profile_columns(X, keep or ())
     if not profile.used:
         reasons = "; ".join(f"{c!r}: {r}" for c, r in list(profile.dropped.items())[:5])
         raise EmptyDataError(f"No usable feature column is left after dropping uninformative ones ({reasons}).")

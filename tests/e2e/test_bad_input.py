@@ -188,3 +188,17 @@ def test_f1_on_a_common_positive_class_is_warned_of(df, out_dir, caplog):
         automl.fit(labels, "Survived", metric="f1", n_trials=1, include=["linear"], ensemble=False, output_dir=out_dir)
     assert "metric='f1' scores class 'ok' of 'Survived' (the second in sorted order), which is 90% of the rows" in caplog.text
     assert "df['Survived'] == 'fraud'" in caplog.text
+
+
+def test_keep_columns_uses_a_year_that_looks_like_a_row_counter(out_dir):
+    years = np.arange(1950, 2030)
+    df = pd.DataFrame({"year": years, "rain": np.random.default_rng(0).normal(size=len(years))})
+    df["gdp"] = (years - 1950) * 10.0 + np.random.default_rng(1).normal(size=len(years))
+    dropped = automl.fit(df, "gdp", n_trials=2, include=["linear"], ensemble=False, output_dir=out_dir)
+    kept = automl.fit(df, "gdp", n_trials=2, include=["linear"], ensemble=False, output_dir=out_dir, keep_columns=["year"])
+    assert kept.best_score < 0.1 * dropped.best_score  # RMSE: the year is the signal
+    _raises((automl.ConfigError, ValueError), "keep_columns: 'yaer' is not a column of the table. Did you mean 'year'",
+            automl.fit, df, "gdp", n_trials=1, output_dir=out_dir, keep_columns=["yaer"])
+    _raises((automl.ConfigError, ValueError), "keep_columns= cannot change when resuming", automl.fit, df, "gdp",
+            n_trials=1, resume=kept.run_dir, keep_columns=["rain"])
+    assert (automl.fit(df, "gdp", n_trials=1, resume=kept.run_dir).leaderboard["trial"] >= 0).sum() == 3  # its own keep_columns

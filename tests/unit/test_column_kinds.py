@@ -120,3 +120,15 @@ def test_a_profile_saved_before_a_field_existed_loads_with_its_default():
 def test_int_column_names_are_found_in_a_csvs_text_names():
     X = pd.DataFrame(rng.normal(size=(N, 3)))  # columns 0, 1, 2: a CSV gives back "0", "1", "2"
     assert np.array_equal(_clean(X, _via_csv(X)).to_numpy(), _clean(X).to_numpy())
+
+
+def test_a_column_kept_by_name_is_used_though_it_looks_like_a_row_id(caplog):
+    import logging
+
+    X = pd.DataFrame({"year": np.arange(1950, 1950 + N), "code": [f"c{i}" for i in range(N)], "z": rng.normal(size=N)})
+    with caplog.at_level(logging.INFO, logger="automl"):
+        assert set(profile_columns(X).dropped) == {"year", "code"}
+    assert "pass keep_columns=['year'] to use it" in caplog.text
+    p = profile_columns(X, keep=["year", "code"])
+    assert p.numeric == ["year", "z"] and p.categorical == {"code": N} and not p.dropped
+    assert "constant" in profile_columns(X.assign(c=1), keep=["c"]).dropped["c"]  # keep overrides the ID rule only
