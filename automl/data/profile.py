@@ -119,7 +119,8 @@ def _classify(col: pd.Series) -> tuple[str, object]:
     text = text[text != ""]
     if len(text) == 0:
         return "drop", "all values are missing or blank"
-    if _mostly(pd.to_numeric(text.iloc[:_SAMPLE], errors="coerce").notna()):
+    sample = text.iloc[:_SAMPLE]
+    if _mostly(numbers_in_text(sample).notna()[~sample.str.lower().isin(MISSING_TOKENS)]):
         return "numeric_text", None
     if _looks_datetime(text.iloc[:_SAMPLE]):
         return "datetime", None
@@ -128,6 +129,20 @@ def _classify(col: pd.Series) -> tuple[str, object]:
     if n_unique == len(col) and len(col) >= 20:
         return "drop", "a row identifier (a distinct text value per row)"
     return "categorical", int(n_unique)
+
+
+MISSING_TOKENS = frozenset({"?", "na", "n/a", "nan", "none", "null", "-", "--", "missing", "unknown"})
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def numbers_in_text(text: pd.Series) -> pd.Series:
+    """The numbers of a text column: " 12.5", "$1,234.50" and "45%" read as 12.5, 1234.5 and 45; a
+    placeholder ("?", "n/a", "-" ...) or any other text is missing. (A decimal comma, "12,5", is not a number.)"""
+    s = text.astype("str").str.strip()
+    s = s.mask(s.str.lower().isin(MISSING_TOKENS))
+    s = s.str.replace(r"^([-+]?)\s*[$€£¥]\s*", r"\1", regex=True).str.replace(r"\s*%$", "", regex=True)
+    s = s.where(~s.str.match(_THOUSANDS, na=False), s.str.replace(",", "", regex=False))
+    return pd.to_numeric(s, errors="coerce")
 
 
 def _time_zone(dtype) -> str | None:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from automl.data.profile import DataProfile
+from automl.data.profile import DataProfile, numbers_in_text
 from automl.errors import ColumnsMissingError, DataError, NotATableError
 
 _TRUE = {"true", "yes", "y", "t", "1", "1.0"}
@@ -57,7 +57,7 @@ class TableCleaner(TransformerMixin, BaseEstimator):
             out[f"num{i}"] = _to_float(X[c])
         off = len(p.numeric)
         for i, c in enumerate(p.numeric_text):
-            out[f"num{off + i}"] = _to_float(pd.to_numeric(X[c].astype("str").str.strip(), errors="coerce"))
+            out[f"num{off + i}"] = _to_float(numbers_in_text(X[c]))
         off += len(p.numeric_text)
         for i, c in enumerate(p.boolean):
             out[f"num{off + i}"] = _bool_to_float(X[c])

@@ -132,3 +132,18 @@ def test_a_column_kept_by_name_is_used_though_it_looks_like_a_row_id(caplog):
     p = profile_columns(X, keep=["year", "code"])
     assert p.numeric == ["year", "z"] and p.categorical == {"code": N} and not p.dropped
     assert "constant" in profile_columns(X.assign(c=1), keep=["c"]).dropped["c"]  # keep overrides the ID rule only
+
+
+def test_numbers_written_with_symbols_or_placeholders_are_numbers():
+    x = rng.uniform(0, 5000, N)
+    X = pd.DataFrame({
+        "money": [f"${v:,.2f}" for v in x],  # was dropped as "a row identifier"
+        "pct": [f"{v / 100:.1f}%" for v in x],
+        "age": [("?" if i % 12 == 0 else str(int(v))) for i, v in enumerate(x)],  # was 300 categorical levels
+        "doors": (["2", "3", "4", "5more"] * N)[:N],  # a level that is text keeps the column categorical
+    })
+    p = profile_columns(X)
+    assert p.numeric_text == ["money", "pct", "age"] and list(p.categorical) == ["doors"]
+    out = _clean(X)
+    assert np.allclose(out["num0"], np.round(x, 2)) and np.allclose(out["num1"], np.round(x / 100, 1))
+    assert np.isnan(out["num2"][::12]).all() and np.allclose(out["num2"][1::12], x[1::12].astype(int))
