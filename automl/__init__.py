@@ -45,8 +45,8 @@ _LAZY = {
 }
 
 __all__ = sorted([*_LAZY, "AutoMLError", "BackendError", "ColumnsMissingError", "ConfigError", "DataError",
-                  "DataFileNotFoundError", "EmptyDataError", "NotATableError", "RunFolderError", "SearchError", "SearchSpaceError",
-                  "TargetError", "TargetNotFoundError", "__version__"])
+                  "DataFileNotFoundError", "EmptyDataError", "NotATableError", "RunFolderError", "SearchError",
+                  "SearchSpaceError", "TargetError", "TargetNotFoundError", "__version__"])
 
 if TYPE_CHECKING:
     from automl.api import fit

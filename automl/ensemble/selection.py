@@ -65,9 +65,10 @@ def select_honestly(preds: list[np.ndarray], y: np.ndarray, fold_id: np.ndarray,
     """Weights from all rows, plus an honest score from two-way cross-fitting over the folds.
 
     The folds are split in two groups (even and odd fold numbers; with a single fold, a seeded
-    random half of its rows of each target value, so both halves hold every class); weights chosen on one group are scored on the other, and the
-    two scores are averaged, like the trials' fold scores. The three selections share the time
-    to ``deadline`` equally: the last one, on all rows, gives the weights and must not be starved.
+    random half of its rows of each target value, so both halves hold every class of 2+ rows);
+    weights chosen on one group are scored on the other, and the two scores are averaged, like the
+    trials' fold scores. The three selections share the time to ``deadline`` equally: the last one,
+    on all rows, gives the weights and must not be starved.
     """
     groups = _two_groups(fold_id, y, seed)
     halves, singles = [], []
