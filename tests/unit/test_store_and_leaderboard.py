@@ -42,3 +42,16 @@ def test_leaderboard_order_and_columns():
 def test_run_folders_are_unique(tmp_path):
     dirs = {RunStore.create(tmp_path).run_dir for _ in range(20)}
     assert len(dirs) == 20
+
+
+def test_leaderboard_params_keep_the_spaces_order():
+    # sorted keys put bootstrap, class_weight, criterion first: the key-params column showed those
+    import json
+
+    from automl.cli.render import short_params
+
+    record = {"trial": 0, "family": "random_forest", "status": "complete", "score": 0.9,
+              "params": {"n_estimators": 200, "max_features": 0.5, "bootstrap": True, "class_weight": None}}
+    params = make_leaderboard([record], greater_is_better=True)["params"].iloc[0]
+    assert list(json.loads(params)) == ["n_estimators", "max_features", "bootstrap", "class_weight"]
+    assert short_params(params) == "n_estimators=200, max_features=0.5, bootstrap=True"
