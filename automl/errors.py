@@ -80,6 +80,11 @@ class BackendError(AutoMLError, RuntimeError):
     """A search backend could not start or lost its workers."""
 
 
+def plain(value: object) -> object:
+    """``value`` as a message should show it: a numpy scalar as its Python value (9, not np.int64(9))."""
+    return value.item() if hasattr(value, "item") and type(value).__module__ == "numpy" else value
+
+
 def did_you_mean(name: object, choices: Iterable[object]) -> str:
     """Return " Did you mean 'x'?" for the closest choice, or "" when nothing is close."""
     by_text = {str(c): c for c in choices}

@@ -16,6 +16,8 @@ from dataclasses import MISSING, dataclass, field, fields
 import numpy as np
 import pandas as pd
 
+from automl.errors import plain
+
 logger = logging.getLogger("automl")
 
 _ID_NAME = re.compile(r"(^|[^a-z])(id|key|index|instant|uuid|guid)$|^(row|order)(_?(no|num|number))?$", re.I)
@@ -100,7 +102,7 @@ def _classify(col: pd.Series) -> tuple[str, object]:
     if n_unique == 1:
         if len(non_null) < len(col):
             return "presence", None
-        return "drop", f"constant (every value is {_plain(non_null.iloc[0])!r})"
+        return "drop", f"constant (every value is {plain(non_null.iloc[0])!r})"
     dtype = col.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return "boolean", None
@@ -149,10 +151,6 @@ def _time_zone(dtype) -> str | None:
     """The time zone of a datetime dtype (numpy-backed or pyarrow), or None when it is naive."""
     tz = getattr(dtype, "tz", None) or getattr(getattr(dtype, "pyarrow_dtype", None), "tz", None)
     return None if tz is None else str(tz)
-
-
-def _plain(value: object) -> object:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _is_row_id(col: pd.Series, non_null: pd.Series, n_unique: int) -> bool:

@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 
-from automl.errors import ConfigError, TargetError
+from automl.errors import ConfigError, TargetError, plain
 
 logger = logging.getLogger("automl")
 
@@ -53,7 +53,7 @@ def folds_for_classes(k: int | float, classes: np.ndarray, codes: np.ndarray, bi
                           " nothing to learn. Is it an identifier? Pass the column you want to predict.")
     rare = int(counts.argmin() if binary else counts.argmax())
     allowed = int(counts[rare])
-    label = classes[rare].item() if isinstance(classes[rare], np.generic) else classes[rare]
+    label = plain(classes[rare])
     if binary and allowed < 2:
         raise TargetError(f"Class {label!r} of target column {target!r} has a single row; a binary model needs at least"
                           " 2 rows of each class (10 or more to be of use).")
