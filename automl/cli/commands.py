@@ -57,8 +57,10 @@ def _run_dir(path: str) -> Path:
 
 def _run_info(run: Path) -> dict:
     """run.json, or an error saying the folder is damaged (not a traceback)."""
+    from automl.results.store import RunStore
+
     try:
-        info = json.loads((run / "run.json").read_text())
+        info = RunStore(run).read_json("run.json")
     except (OSError, ValueError) as exc:
         raise RunFolderError(f"'{run / 'run.json'}' cannot be read ({type(exc).__name__}: {exc}); the run folder is"
                              " damaged. Run the search again.") from exc
