@@ -19,6 +19,7 @@ from automl.errors import (
     ConfigError,
     DataError,
     DataFileNotFoundError,
+    DataWarning,
     EmptyDataError,
     NotATableError,
     RunFolderError,
@@ -45,7 +46,7 @@ _LAZY = {
 }
 
 __all__ = sorted([*_LAZY, "AutoMLError", "BackendError", "ColumnsMissingError", "ConfigError", "DataError",
-                  "DataFileNotFoundError", "EmptyDataError", "NotATableError", "RunFolderError", "SearchError",
+                  "DataFileNotFoundError", "DataWarning", "EmptyDataError", "NotATableError", "RunFolderError", "SearchError",
                   "SearchSpaceError", "TargetError", "TargetNotFoundError", "__version__"])
 
 if TYPE_CHECKING:

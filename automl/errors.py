@@ -17,6 +17,8 @@ that fits, so ``except ValueError`` (or ``KeyError`` ...) keeps working::
       BackendError (RuntimeError)         a search backend could not start or lost its workers
 
 Messages name the argument or column and say what to do (with a did-you-mean for names).
+
+    DataWarning (UserWarning)             predict() got values it reads as missing (text in a numeric column ...)
 """
 
 from __future__ import annotations
@@ -78,6 +80,10 @@ class SearchError(AutoMLError, RuntimeError):
 
 class BackendError(AutoMLError, RuntimeError):
     """A search backend could not start or lost its workers."""
+
+
+class DataWarning(UserWarning):
+    """Rows were usable, but some of their values were not: they are read as missing."""
 
 
 def plain(value: object) -> object:

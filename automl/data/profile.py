@@ -166,13 +166,29 @@ def _mostly(mask: pd.Series, share: float = 0.95) -> bool:
     return len(mask) > 0 and float(mask.mean()) >= share
 
 
+# Dates without "-", "/" or ":": "01.03.2021" (day first, as where dots are written) and "Mar 1, 2021".
+# A version string ("1.2.3") has no four-digit year, so it is neither.
+DOTTED_DATE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{4}(?:\s|$)")
+_MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b.*\b\d{4}\b"
+                         r"|\b\d{4}\b.*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+
+
 def _looks_datetime(text: pd.Series) -> bool:
-    if not text.str.contains(r"\d", regex=True).all() or not text.str.contains(r"[-/:]", regex=True).mean() > 0.95:
+    if not text.str.contains(r"\d", regex=True).all():
+        return False
+    dated = text.str.contains(r"[-/:]", regex=True) | text.str.match(DOTTED_DATE) | text.str.contains(_MONTH_NAME)
+    if not dated.mean() > 0.95:
         return False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+        parsed = pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=day_first(text))
     return _mostly(parsed.notna())
+
+
+def day_first(text: pd.Series) -> bool:
+    """Whether dates are written "01.03.2021" (1 March: the day comes first where dates are written with dots)."""
+    first = text.dropna()
+    return len(first) > 0 and DOTTED_DATE.match(str(first.iloc[0])) is not None
 
 
 _TRUE = {"true", "yes", "y", "t"}

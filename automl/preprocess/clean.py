@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
+from collections.abc import Hashable
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from automl.data.profile import DataProfile, numbers_in_text
-from automl.errors import ColumnsMissingError, DataError, NotATableError
+from automl.data.profile import MISSING_TOKENS, DataProfile, day_first, numbers_in_text
+from automl.errors import ColumnsMissingError, DataError, DataWarning, NotATableError
+
+logger = logging.getLogger("automl")
 
 _TRUE = {"true", "yes", "y", "t", "1", "1.0"}
 _FALSE = {"false", "no", "n", "f", "0", "0.0"}
@@ -53,27 +57,24 @@ class TableCleaner(TransformerMixin, BaseEstimator):
                 " Pass rows with every training column (extra columns are ignored, order does not matter)."
             )
         out: dict[str, np.ndarray] = {}
-        for i, c in enumerate(p.numeric):
-            out[f"num{i}"] = _to_float(X[c])
-        off = len(p.numeric)
-        for i, c in enumerate(p.numeric_text):
-            out[f"num{off + i}"] = _to_float(numbers_in_text(X[c]))
-        off += len(p.numeric_text)
-        for i, c in enumerate(p.boolean):
-            out[f"num{off + i}"] = _bool_to_float(X[c])
-        off += len(p.boolean)
-        for i, c in enumerate(p.duration):
-            out[f"num{off + i}"] = _seconds(X[c])
-        off += len(p.duration)
+        unreadable: dict[Hashable, pd.Series] = {}  # column -> values present in X but read as missing
+        readers = [(c, _to_float) for c in p.numeric] + [(c, _text_to_float) for c in p.numeric_text]
+        readers += [(c, _bool_to_float) for c in p.boolean] + [(c, _seconds) for c in p.duration]
+        for i, (c, read) in enumerate(readers):
+            out[f"num{i}"] = read(X[c])
+            unreadable[c] = _unreadable(X[c], out[f"num{i}"])
+        off = len(readers)
         for i, c in enumerate(p.presence):
             out[f"num{off + i}"] = X[c].notna().to_numpy(dtype="float64")
         for i, c in enumerate(p.datetime):
             for part, values in _datetime_parts(X[c], p.datetime_tz.get(c)).items():
                 out[f"dt{i}_{part}"] = values
+            unreadable[c] = _unreadable(X[c], out[f"dt{i}_ordinal"])
         for i, j in _gap_pairs(len(p.datetime)):
             out[_gap_name(i, j)] = out[f"dt{j}_ordinal"] - out[f"dt{i}_ordinal"]
         for i, c in enumerate(p.categorical):
             out[f"cat{i}"] = _to_text(X[c])
+        _warn_unreadable(unreadable, len(X))
         return pd.DataFrame(out, index=X.index)
 
     def _check_frame(self, X) -> None:
@@ -87,11 +88,49 @@ class TableCleaner(TransformerMixin, BaseEstimator):
                             " each training column appears once.")
 
 
+def clean_training_table(profile: DataProfile, X: pd.DataFrame) -> pd.DataFrame:
+    """``X`` through a TableCleaner of ``profile``. Values it reads as missing are logged here, once per fit
+    (the training table is the user's; at predict time the same finding is a DataWarning)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cleaned = TableCleaner(profile).fit(X).transform(X)
+    for w in caught:
+        if issubclass(w.category, DataWarning):
+            logger.info("%s", w.message)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return cleaned
+
+
 def _names_as_trained(X: pd.DataFrame, names: list) -> pd.DataFrame:
     """Rename text column names ("0") to the training names they spell (0): a CSV has only text names."""
     absent = {str(c): c for c in names if not isinstance(c, str) and c not in X.columns}
     renamed = {col: absent[col] for col in X.columns if isinstance(col, str) and col in absent}
     return X.rename(columns=renamed) if renamed else X
+
+
+def _unreadable(raw: pd.Series, read: np.ndarray) -> pd.Series:
+    """The values of ``raw`` that are present but were read as missing (a placeholder such as "n/a" or a
+    blank is meant as missing; so is a number too large or infinite, read as missing in training too)."""
+    lost = raw.notna().to_numpy() & np.isnan(read)
+    if not lost.any() or pd.api.types.is_numeric_dtype(raw.dtype):
+        return raw.iloc[:0]
+    text = raw[lost].astype("str").str.strip().str.lower()
+    return raw[lost][~(text.isin(MISSING_TOKENS) | (text == ""))]
+
+
+def _warn_unreadable(unreadable: dict[Hashable, pd.Series], n_rows: int) -> None:
+    """One DataWarning naming each column with values it could not read, and a few of them."""
+    lines = [f"{name!r}: {len(values)} of {n_rows} ({', '.join(map(repr, values.astype('str').unique()[:3]))})"
+             for name, values in unreadable.items() if len(values)]
+    if lines:
+        warnings.warn(DataWarning(
+            f"Values that cannot be read as the column's kind are treated as missing: {'; '.join(lines)}."
+            " Fix them, or send them as missing (NaN / None) to silence this."), stacklevel=2)
+
+
+def _text_to_float(col: pd.Series) -> np.ndarray:
+    return _to_float(numbers_in_text(col))
 
 
 def _to_float(col: pd.Series) -> np.ndarray:
@@ -138,7 +177,7 @@ def _level(value: object) -> str:
 
 
 def _as_datetime(col: pd.Series) -> pd.Series:
-    """A numpy-backed datetime column from a datetime, pyarrow timestamp/date, period or text column."""
+    """A numpy-backed datetime column from a datetime, pyarrow timestamp/date, period, epoch-number or text column."""
     dtype = col.dtype
     if isinstance(dtype, pd.PeriodDtype):
         return col.dt.to_timestamp()
@@ -146,12 +185,22 @@ def _as_datetime(col: pd.Series) -> pd.Series:
         return pd.to_datetime(col) if getattr(dtype.pyarrow_dtype, "tz", None) else col.astype(dtype.numpy_dtype)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return col
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        return pd.to_datetime(col, unit=_epoch_unit(col), errors="coerce", utc=True)
+    dayfirst = day_first(col.dropna().iloc[:1].astype("str"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(col, errors="coerce", utc=True)
+        parsed = pd.to_datetime(col, errors="coerce", utc=True, dayfirst=dayfirst)
         if parsed.notna().sum() < 0.9 * col.notna().sum():
-            parsed = pd.to_datetime(col, errors="coerce", utc=True, format="mixed")
+            parsed = pd.to_datetime(col, errors="coerce", utc=True, format="mixed", dayfirst=dayfirst)
     return parsed
+
+
+def _epoch_unit(col: pd.Series) -> str:
+    """The unit of epoch numbers given for a datetime column, by their size: seconds since 1970 are
+    about 1e9 today, milliseconds 1e12, microseconds 1e15, nanoseconds 1e18."""
+    size = float(np.nanmedian(np.abs(col.to_numpy(dtype="float64", na_value=np.nan)))) if col.notna().any() else 0.0
+    return "s" if size < 1e11 else "ms" if size < 1e14 else "us" if size < 1e17 else "ns"
 
 
 def _gap_pairs(n_datetime: int) -> list[tuple[int, int]]:

@@ -21,7 +21,7 @@ from automl.evaluation.evaluate import FAILED, EvalData
 from automl.evaluation.metrics import Metric, get_metric
 from automl.evaluation.splits import fold_indices, folds_for_classes, make_folds, n_folds, resolve_cv
 from automl.families.registry import families_for
-from automl.preprocess import TableCleaner
+from automl.preprocess.clean import clean_training_table
 from automl.preprocess.target import target_scale
 from automl.result import SearchResult, versions
 from automl.results.store import RunStore
@@ -69,7 +69,7 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     if (points := single_points(spaces)) is not None and (budget.n_trials is None or budget.n_trials > points):
         logger.info("The search space holds %d point(s) (every parameter fixed): %d trial(s).", points, points)
         budget.n_trials = points
-    Xc = TableCleaner(prep.profile).fit(prep.X).transform(prep.X)
+    Xc = clean_training_table(prep.profile, prep.X)
     eval_data = EvalData(Xc, prep.y_fit, prep.fold_id, prep.task, len(prep.classes) if prep.classes is not None else 0,
                          prep.profile, prep.metric, X_raw=prep.X, y_raw=prep.y,
                          scoring=scoring_sample(Xc, prep.profile, cfg.seed) if prep.task == CLUSTERING else None,

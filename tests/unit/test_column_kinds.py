@@ -4,7 +4,9 @@ arrives at predict time in another dtype: the cleaned numbers must be the ones t
 from __future__ import annotations
 
 import io
+import logging
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -12,8 +14,9 @@ import pytest
 
 from automl.data.checks import data_fingerprint
 from automl.data.profile import profile_columns
-from automl.errors import DataError
+from automl.errors import DataError, DataWarning
 from automl.preprocess import TableCleaner
+from automl.preprocess.clean import clean_training_table
 
 N = 60
 rng = np.random.default_rng(0)
@@ -147,3 +150,49 @@ def test_numbers_written_with_symbols_or_placeholders_are_numbers():
     out = _clean(X)
     assert np.allclose(out["num0"], np.round(x, 2)) and np.allclose(out["num1"], np.round(x / 100, 1))
     assert np.isnan(out["num2"][::12]).all() and np.allclose(out["num2"][1::12], x[1::12].astype(int))
+
+
+def test_values_that_cannot_be_read_at_predict_time_are_named_in_a_warning():
+    X = pd.DataFrame({"x": rng.normal(size=N), "price": [f"${v:,.0f}" for v in rng.uniform(1, 9e3, N)],
+                      "member": ["yes", "no"] * (N // 2), "day": pd.date_range("2021-01-01", periods=N, freq="D")})
+    cleaner = TableCleaner(profile_columns(X)).fit(X)
+    new = pd.DataFrame({"x": ["abc", "1.5", None, "?"], "price": ["$10", "ten", "n/a", ""],
+                        "member": ["maybe", "yes", None, "no"], "day": ["2021-02-30", "2021-02-03", None, "-"]})
+    with pytest.warns(DataWarning) as caught:
+        out = cleaner.transform(new)  # these became missing without a word
+    (message,) = [str(w.message) for w in caught]
+    for named in ("'x': 1 of 4 ('abc')", "'price': 1 of 4 ('ten')", "'member': 1 of 4 ('maybe')", "'day': 1 of 4 ('2021-02-30')"):
+        assert named in message
+    assert out["num0"].tolist()[1] == 1.5 and np.isnan(out["num0"][0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # placeholders and missing values are meant as missing: no warning
+        cleaner.transform(new.iloc[[2]])
+        cleaner.transform(X)
+
+
+def test_unreadable_training_values_are_logged_once_not_warned(caplog):
+    X = pd.DataFrame({"age": [str(v) for v in range(N - 1)] + ["about forty"], "z": rng.normal(size=N)})
+    with warnings.catch_warnings(), caplog.at_level(logging.INFO, logger="automl"):
+        warnings.simplefilter("error")
+        clean_training_table(profile_columns(X), X)
+    assert "'age': 1 of 60 ('about forty')" in caplog.text
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_epoch_numbers_for_a_datetime_column_are_read_in_their_unit(unit):
+    ts = pd.Timestamp("2023-05-01 08:00") + pd.to_timedelta(np.arange(N) * 31, unit="h")
+    X = pd.DataFrame({"ts": ts, "z": rng.normal(size=N)})
+    epoch = (ts - pd.Timestamp(0)) // pd.Timedelta(1, unit=unit)  # was read as nanoseconds whatever its size: 1970
+    assert np.array_equal(_clean(X, X.assign(ts=epoch)).to_numpy(), _clean(X).to_numpy())
+
+
+def test_dates_written_with_dots_or_month_names_are_datetimes():
+    days = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 700, N), unit="D")
+    X = pd.DataFrame({"dotted": days.strftime("%d.%m.%Y"), "named": days.strftime("%b %d, %Y"),
+                      "version": [f"{a}.{b}.{c}" for a, b, c in rng.integers(0, 12, (N, 3))],
+                      "month": ["may", "jun"] * (N // 2)})
+    p = profile_columns(X)
+    assert p.datetime == ["dotted", "named"] and list(p.categorical) == ["version", "month"]
+    out = _clean(X)
+    assert out["dt0_day"].tolist() == days.day.astype(float).tolist()  # "01.03.2021" is 1 March, on every row
+    assert out["dt0_ordinal"].tolist() == out["dt1_ordinal"].tolist()
