@@ -36,6 +36,8 @@ def predict(args: Namespace) -> int:
 
         raise ColumnsMissingError(f"--id column {args.id!r} is not in the data.{did_you_mean(args.id, rows.columns)}")
     if args.proba:
+        if model.classes_ is None:
+            raise ConfigError(f"--proba gives class probabilities; this is a {model.task} model. Drop --proba.")
         out = pd.DataFrame(model.predict_proba(rows), columns=[str(c) for c in model.classes_])
     else:
         out = pd.DataFrame({"prediction": model.predict(rows)})
@@ -100,8 +102,9 @@ def leaderboard(args: Namespace) -> int:
     board = board.head(args.top) if args.top else board
     if args.format == "csv":
         board.to_csv(sys.stdout, index=False)
-    else:
-        sys.stdout.write(board.to_json(orient="records", indent=1) + "\n")
+    else:  # params as a JSON object, not a string of JSON inside the JSON
+        params = [json.loads(p) if isinstance(p, str) else p for p in board["params"]]
+        sys.stdout.write(board.assign(params=params).to_json(orient="records", indent=1) + "\n")
     return 0
 
 

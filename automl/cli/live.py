@@ -132,17 +132,21 @@ class LiveView:
     def renderable(self):
         s = self.state
         elapsed = time.monotonic() - s.t0
+        done = len(s.records)
         if s.time_budget:
             progress = _bar(elapsed / s.time_budget)
-            progress.append(f" {elapsed:5.0f} s / {s.time_budget:.0f} s, {max(s.time_budget - elapsed, 0):.0f} s left")
+            left = s.time_budget - elapsed
+            progress.append(f" {elapsed:5.0f} s / {s.time_budget:.0f} s, "
+                            + (f"{left:.0f} s left" if left > 0 else "fitting the final model"))
+            searching = left > 0
         else:
-            done = len(s.records)
             progress = _bar(done / (s.n_trials or 1))
             progress.append(f" {done} / {s.n_trials} trials ({elapsed:.0f} s)")
+            searching = done < (s.n_trials or 0)
         c = s.counts
         lines: list[Any] = [Text("time   ") + progress if s.time_budget else Text("trials ") + progress,
                             Text(f"trials {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed, "
-                                 f"{c['timeout']} timed out, {0 if s.stopping else s.running} running")]
+                                 f"{c['timeout']} timed out, {s.running if searching and not s.stopping else 0} running")]
         if s.best:
             best = Text("best   ")
             best.append(f"{s.metric} {s.best['score']:.5g}", style="bold")

@@ -127,7 +127,7 @@ def _run_folds(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> Non
             return
     if calibrates:
         oof = _calibrate(data, res, oof)
-    res.score_std = float(np.std(res.fold_scores))
+    res.score_std = float(np.std(res.fold_scores)) if len(res.fold_scores) > 1 else None  # a holdout has no spread
     res.oof = oof if spec.keep_oof else None
 
 

@@ -85,6 +85,7 @@ def test_search_leaderboard_predict_round_trip(finished_run, csv, tmp_path):
     assert (rows["trial"] >= 0).sum() == 8 and rows["rank"].tolist() == list(range(1, len(rows) + 1))
     top = json.loads(run("leaderboard", finished_run, "--format", "json", "--top", 3).stdout)
     assert [r["trial"] for r in top] == rows["trial"].head(3).tolist()
+    assert all(isinstance(r["params"], dict) for r in top)  # objects, not strings of JSON
     table = run("leaderboard", finished_run)
     assert "log_loss" in table.stdout and rows["family"].iloc[0] in table.stdout
 
@@ -227,6 +228,29 @@ def test_live_view_redraws_are_bounded():
     assert "0.799" in shown and "300 complete" in shown  # the best trial (299) ranks first
 
 
+def test_live_header_after_the_search_says_nothing_is_running():
+    from rich.console import Console
+
+    from automl.cli.live import LiveView, SearchState
+
+    def header(state: SearchState) -> str:
+        console = Console(width=120, record=True, file=io.StringIO(), color_system=None)
+        view = LiveView(state, console)
+        for i in range(2):
+            view.on_trial({"trial": i, "family": "linear", "status": "complete", "score": 0.5, "score_std": None,
+                           "fit_time_s": 0.01, "params": {}, "error": None, "metric": "roc_auc",
+                           "greater_is_better": True, "running": 2})
+        console.print(view.renderable())
+        return console.export_text()
+
+    assert "2 complete, 0 pruned, 0 failed, 0 timed out, 0 running" in header(SearchState(None, None, None, 2))
+    assert ", 2 running" in header(SearchState(None, None, None, 5))
+    late = SearchState(None, None, 12.0, None)
+    late.t0 -= 14.0  # the final fit, past the search's budget: it read "14 s / 12 s, 0 s left ... 2 running"
+    shown = header(late)
+    assert "fitting the final model" in shown and "0 running" in shown
+
+
 def test_ctrl_c_twice_exits_at_once_with_finished_trials_on_disk(csv, tmp_path):
     pexpect, child, trials = spawn_search_until(csv, tmp_path, 2)
     try:
@@ -273,7 +297,7 @@ def test_search_without_target_clusters_the_rows(csv, tmp_path):
     labels = pd.read_csv(io.StringIO(pred.stdout))["prediction"]
     assert len(labels) == 178 and labels.dtype.kind == "i" and labels.nunique() >= 2
     proba = run("predict", run_dir, features, "--proba")
-    assert proba.returncode == 1 and "Use predict()" in proba.stderr and "Traceback" not in proba.stderr
+    assert proba.returncode == 1 and "Drop --proba" in proba.stderr and "Traceback" not in proba.stderr
     assert "clustering" in run("info", run_dir).stdout
 
 
