@@ -127,9 +127,7 @@ def info(args: Namespace) -> int:
         ("dropped", ", ".join(f"{k} ({v})" for k, v in schema.get("dropped", {}).items()) or "none"),
         ("cv", str(info.get("cv"))),
         ("limits", json.dumps(info.get("limits", {})) + "  (the first session's; each session's are below)"),
-        ("sessions", "; ".join(f"{s['elapsed_s']} s, {s['trials_started']} trials ({_limits(s.get('limits', {}))})"
-                               for s in info.get("sessions", []))
-         or "none finished"),
+        ("sessions", _sessions(run, info.get("sessions", []))),
         ("trials", json.dumps(info.get("trial_counts", {}))),
         ("pruning", json.dumps(info.get("pruning", {}))),
         ("best", f"trial {info.get('best_trial')} {info.get('best_family')} {info['metric']}={info.get('best_score')}"),
@@ -140,6 +138,18 @@ def info(args: Namespace) -> int:
         t.add_row(f"[bold]{key}[/bold]", value)
     stdout_console().print(t)
     return 0
+
+
+def _sessions(run: Path, sessions: list[dict]) -> str:
+    """Each finished session's time, trials and limits; then the trials on disk no finished session
+    accounts for (a session killed before it could write run.json)."""
+    from automl.results.store import RunStore
+
+    parts = [f"{s['elapsed_s']} s, {s['trials_started']} trials ({_limits(s.get('limits', {}))})" for s in sessions]
+    unfinished = len(RunStore(run).read_trials()) - sum(int(s.get("trials_started", 0)) for s in sessions)
+    if unfinished > 0:
+        parts.append(f"{unfinished} trials of a session that did not finish (killed?)")
+    return "; ".join(parts) or "none finished"
 
 
 def _limits(limits: dict) -> str:

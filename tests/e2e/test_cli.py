@@ -172,6 +172,14 @@ def test_a_killed_runs_leaderboard_comes_from_its_trials(finished_run, tmp_path)
     assert proc.returncode == 0, proc.stderr
     board = pd.read_csv(io.StringIO(proc.stdout))
     assert len(board) >= 8 and (board["status"] == "complete").any()  # it printed an empty table
+    # a resumed session killed after 3 trials: `info` counts them (it listed the finished session alone)
+    trials = run_dir / "trials.jsonl"
+    last = json.loads(trials.read_text().splitlines()[-1])
+    with trials.open("a") as f:
+        for i in range(1, 4):
+            f.write(json.dumps({**last, "trial": last["trial"] + i}) + "\n")
+    shown = " ".join(run("info", run_dir).stdout.split())  # Rich may wrap the line
+    assert "8 trials (n_trials 8); 3 trials of a session that did not finish (killed?)" in shown, shown
 
 
 def test_help_has_examples():
