@@ -19,7 +19,7 @@ def fit(data: Any, target: Hashable | None = None, *, time_budget: float | None 
         search_space: str | os.PathLike | dict | None = None, cv: int | float | str = "auto",
         output_dir: str | os.PathLike = "results", resume: str | os.PathLike | None = None, seed: int = 0,
         verbose: int = 0, trial_timeout: float | None = None, n_jobs: int | None = None, sampler: Any = None,
-        pruner: Any = None, on_trial: Any = None, stop: Any = None, backend: Any = None, con: Any = None,
+        pruner: Any = None, storage: Any = None, on_trial: Any = None, stop: Any = None, backend: Any = None, con: Any = None,
         workers: int | None = None, ray_address: str | None = None, ensemble: bool = True,
         final_fit: str = "refit", keep_columns: list | None = None) -> SearchResult:
     """Search model families and hyperparameters for ``target`` and return the best model.
@@ -48,6 +48,8 @@ def fit(data: Any, target: Hashable | None = None, *, time_budget: float | None 
         trial_timeout: seconds one trial may take (default: a quarter of the budget, at least 10 s).
         n_jobs: threads per trial (default: all cores; one trial runs at a time).
         sampler, pruner: Optuna sampler / pruner objects replacing the defaults.
+        storage: an Optuna storage (URL such as ``"sqlite:///automl.db"``, or a storage object) to keep
+            the study in, under the name ``automl-<run folder>``; default: a journal in the run folder.
         on_trial: called with each finished trial's record (a dict).
         stop: an object with ``is_set()`` (e.g. ``threading.Event``): once set, no new trial
             starts, the running one is abandoned, and the best so far is refit and saved.
@@ -76,7 +78,7 @@ def fit(data: Any, target: Hashable | None = None, *, time_budget: float | None 
     cfg = SearchConfig(time_budget=time_budget, n_trials=n_trials, task=task, metric=metric, include=include,
                        search_space=search_space, cv=cv, output_dir=output_dir, resume=resume, seed=seed,
                        verbose=verbose, trial_timeout=trial_timeout, n_jobs=n_jobs, sampler=sampler, pruner=pruner,
-                       on_trial=on_trial, stop=stop, workers=workers, ray_address=ray_address,
+                       storage=storage, on_trial=on_trial, stop=stop, workers=workers, ray_address=ray_address,
                        ensemble=ensemble, final_fit=final_fit, keep_columns=keep_columns)
     _configure_logging(cfg.verbose)
     from automl.search.run import run_search

@@ -33,6 +33,7 @@ class SearchConfig:
     n_jobs: int | None = None
     sampler: Any = None
     pruner: Any = None
+    storage: Any = None
     on_trial: Any = None
     stop: Any = None
     workers: int | None = None
@@ -76,6 +77,10 @@ class SearchConfig:
             raise ConfigError("stop must have an is_set() method, e.g. a threading.Event.")
         if self.workers is not None and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1):
             raise ConfigError(f"workers={self.workers!r} must be a positive int (trials in parallel on Ray).")
+        _optuna_object("sampler", self.sampler, "sample_independent", "optuna.samplers.RandomSampler(seed=0)")
+        _optuna_object("pruner", self.pruner, "prune", "optuna.pruners.NopPruner()")
+        if self.storage is not None and not isinstance(self.storage, str):
+            _optuna_object("storage", self.storage, "create_new_study", "'sqlite:///automl.db'")
         if isinstance(self.include, str):
             self.include = [self.include]
         if self.keep_columns is not None and not isinstance(self.keep_columns, (list, tuple)):
@@ -91,6 +96,17 @@ class SearchConfig:
     def limits(self) -> dict:
         return {"time_budget": self.time_budget, "n_trials": self.n_trials, "trial_timeout": self.trial_timeout,
                 "cv": self.cv, "seed": self.seed, "include": self.include, "final_fit": self.final_fit}
+
+
+def _optuna_object(name: str, value: Any, method: str, example: str) -> None:
+    """``value`` must be None or an instance of an Optuna sampler / pruner / storage (checked by the
+    method Optuna calls on it, so user-written ones pass too)."""
+    if value is None:
+        return
+    if isinstance(value, type):
+        raise ConfigError(f"{name}={value.__name__} is a class; pass an instance, e.g. {name}={value.__name__}().")
+    if not callable(getattr(value, method, None)):
+        raise ConfigError(f"{name}={value!r} is not an Optuna {name}; pass one such as {name}={example}, or leave it out.")
 
 
 def _is_int(value: Any) -> bool:

@@ -65,6 +65,20 @@ def read_yaml(path: str | Path) -> dict:
     return spec
 
 
+def user_spaces(search_space: str | Path | dict, searched: dict) -> dict[str, dict]:
+    """``fit(search_space=...)`` as {family name: its space}. A YAML path or a dict of that shape; also one
+    family's space as the built-in files write it (``family: xgboost``, ``params: ...``), e.g. a copy of one."""
+    user = search_space if isinstance(search_space, dict) else read_yaml(search_space)
+    if isinstance(user.get("family"), str) and set(user) <= _TOP_KEYS:
+        user = {user["family"]: user}
+    unknown = [k for k in user if k not in searched]
+    if unknown:
+        raise SearchSpaceError(f"search_space names {unknown[0]!r}, which is not a family being searched."
+                               f"{did_you_mean(unknown[0], searched)} Searched: {sorted(searched)}. It maps family"
+                               " names to spaces: {xgboost: {params: ...}} (or is one family's file, with family: xgboost).")
+    return user
+
+
 def load_space(family, task: str, spec: dict | None = None) -> Space:
     """Build the Space of ``family`` for ``task`` from ``spec`` (default: the family's own YAML)."""
     where = family.name

@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="export the best single trial, never a blend of the best trials")
     s.add_argument("--final-fit", choices=["refit", "bag"], default="refit",
                    help="exported model: refit = one fit on all rows (default), bag = average of the k fold models")
+    s.add_argument("--storage", metavar="URL", help="Optuna storage for the study, e.g. sqlite:///automl.db"
+                                                    " (default: a journal in the run folder)")
     s.add_argument("--resume", metavar="RUN_DIR", help="continue an earlier run on the same data")
     s.add_argument("--quiet", action="store_true", help="no live view: one plain line per trial")
     s.add_argument("--log-format", choices=["text", "json"], default="text", help="per-trial lines when not live")

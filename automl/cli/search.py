@@ -66,7 +66,7 @@ def run_search_command(args: Namespace) -> int:
                              metric=args.metric, include=args.include.split(",") if args.include else None,
                              search_space=args.search_space, output_dir=args.output, resume=args.resume, seed=args.seed,
                              on_trial=view.on_trial, stop=stop, workers=args.workers, ray_address=args.ray_address,
-                             ensemble=args.ensemble, final_fit=args.final_fit,
+                             ensemble=args.ensemble, final_fit=args.final_fit, storage=args.storage,
                              keep_columns=args.keep.split(",") if args.keep else None)
         except AutoMLError as exc:
             if not stop.is_set():

@@ -2,9 +2,9 @@
 
     <output_dir>/<run-id>/
       run.json          data schema, task, metric, limits, seed, versions
-      study.journal     the Optuna study (JournalFileBackend: open it with optuna.load_study)
+      study.journal     the Optuna study (JournalFileBackend: open it with optuna.load_study), unless fit(storage=)
       trials.jsonl      one line per finished trial (append-only; the leaderboard's source)
-      leaderboard.csv   ranked trials, rewritten after each trial
+      leaderboard.csv   ranked trials, rewritten as trials finish (at most about once a second)
       folds.npy         the fixed validation fold of every training row (-1: training only)
       oof/trial_N.npy   out-of-fold predictions of the best completed trials (bounded)
       model/            the refitted best model (automl.load(...) reads it)

@@ -17,7 +17,7 @@ from automl.data.intake import read_table
 from automl.data.profile import DataProfile, profile_columns
 from automl.errors import AutoMLError, ConfigError, EmptyDataError, SearchError, TargetError, did_you_mean
 from automl.evaluation.clustering import clusters_the_rows_allow, scoring_sample
-from automl.evaluation.evaluate import FAILED, EvalData
+from automl.evaluation.evaluate import PRUNED, EvalData
 from automl.evaluation.metrics import Metric, get_metric
 from automl.evaluation.splits import fold_indices, folds_for_classes, make_folds, n_folds, resolve_cv
 from automl.families.registry import families_for
@@ -29,12 +29,12 @@ from automl.search.budget import WORKER_RESTART_S, Budget
 from automl.search.driver import SearchDriver
 from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble, describe
 from automl.search.final_fit import BAG, REFIT, FinalFit, choose_mode
-from automl.search.sampling import fixed_params, halving_rungs, make_pruner, make_sampler, single_points
-from automl.spaces import check_param_names, load_space, read_yaml
+from automl.search.sampling import halving_rungs, single_points
+from automl.search.study import check_trials_match, enqueue_portfolio, fail_orphans, open_study, where_study_lives
+from automl.spaces import check_param_names, load_space, user_spaces
 from automl.task import BINARY, CLUSTERING, REGRESSION, infer_task
 
 logger = logging.getLogger("automl")
-STUDY_NAME = "automl"
 LATE_REFIT_FACTOR = 3.0  # a last refit past the budget may take this many times its estimate
 
 
@@ -77,7 +77,7 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
     threads = cfg.threads  # reads the cgroup's quota: once, so the worker and the driver agree
     try:
         backend.start(eval_data, threads)
-        study, records = _open_study(prep, cfg, families, spaces)
+        study, records = _open_study(prep, cfg, spaces)
         driver = SearchDriver(study=study, spaces=spaces, families=families, metric=prep.metric, budget=budget,
                               store=prep.store, records=records, n_rows=len(prep.X),
                               n_train_rows=len(fold_indices(prep.fold_id, 0)[0]), n_folds=n_folds(prep.fold_id),
@@ -134,6 +134,7 @@ def _new_run(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
         "schema": profile.to_json(), "limits": cfg.limits(), "versions": {**versions(), "python": platform.python_version()},
         "search_space": cfg.search_space if isinstance(cfg.search_space, (dict, type(None))) else str(cfg.search_space),
     }
+    run_info["study"] = where_study_lives(cfg.storage, store)
     store.write_json("run.json", run_info)
     logger.info("Run folder: %s", store.run_dir)
     return Prepared(X, y, info.kind, metric, profile, classes, y_fit, fold_id, store, run_info)
@@ -223,15 +224,7 @@ def _encode_target(y: pd.Series | None, task: str) -> tuple[np.ndarray | None, n
 def _spaces(families: dict, task: str, search_space, n_rows: int) -> dict:
     """Each family's space: the user's where given (its names checked against the model's), else the
     built-in one; for clustering, no more clusters than the rows can hold."""
-    user = {}
-    if search_space is not None:
-        user = search_space if isinstance(search_space, dict) else read_yaml(search_space)
-        unknown = [k for k in user if k not in families]
-        if unknown:
-            from automl.errors import SearchSpaceError, did_you_mean
-
-            raise SearchSpaceError(f"search_space names {unknown[0]!r}, which is not a family being searched."
-                                   f"{did_you_mean(unknown[0], families)} Searched: {sorted(families)}.")
+    user = user_spaces(search_space, families) if search_space is not None else {}
     spaces = {name: load_space(f, task, user.get(name)) for name, f in families.items()}
     for name in user:
         check_param_names(families[name], task, spaces[name])
@@ -240,32 +233,21 @@ def _spaces(families: dict, task: str, search_space, n_rows: int) -> dict:
     return spaces
 
 
-def _open_study(prep: Prepared, cfg: SearchConfig, families: dict, spaces: dict):
-    import optuna
-    from optuna.storages import JournalStorage
-    from optuna.storages.journal import JournalFileBackend
-    from optuna.trial import TrialState
-
-    storage = JournalStorage(JournalFileBackend(str(prep.store.journal_path)))
+def _open_study(prep: Prepared, cfg: SearchConfig, spaces: dict):
+    """The run's Optuna study (search/study.py) and its trial records so far."""
     records = prep.store.read_trials()
     seed = cfg.seed + len(records)  # a resumed run must not replay the same random draws
-    study = optuna.create_study(storage=storage, study_name=STUDY_NAME, load_if_exists=True,
-                                direction=prep.metric.direction, sampler=cfg.sampler or make_sampler(seed),
-                                pruner=cfg.pruner or make_pruner())
-    seen = {r["trial"] for r in records}
-    if seen and len(study.trials) <= max(seen):  # new trials would reuse numbers (and OOF files) of recorded ones
-        raise ConfigError(f"The run folder '{prep.store.run_dir}' has {len(records)} trial records but its study journal"
-                          f" ({prep.store.journal_path.name}) has {len(study.trials)} trials: it is missing or damaged, so"
-                          " the run cannot be resumed. Start a new run.")
-    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        study.tell(t.number, state=TrialState.FAIL)  # its process died mid-trial
-        if t.number not in seen:
-            records.append(_orphan_record(t))
-            prep.store.append_trial(records[-1])
-    if not records and not study.trials:  # the portfolio: each family's default first, then their extra points
-        points = [(n, s.default) for n, s in spaces.items()] + [(n, p) for n, s in spaces.items() for p in s.portfolio]
-        for name, point in points:
-            study.enqueue_trial(fixed_params(name, point), skip_if_exists=True)
+    try:
+        study = open_study(prep.run_info, prep.store, cfg.storage, prep.metric.direction, cfg.sampler, cfg.pruner,
+                           seed, resume=bool(cfg.resume))
+    except ConfigError:  # a storage that cannot be opened: a new run's folder would hold nothing but run.json
+        if not cfg.resume:
+            prep.store.remove()
+        raise
+    check_trials_match(study, records, prep.run_info, prep.store)
+    fail_orphans(study, records, prep.store)
+    if not records and not study.trials:
+        enqueue_portfolio(study, spaces)
     return study, records
 
 
@@ -285,15 +267,6 @@ def _rungs(prep: Prepared, cfg: SearchConfig) -> tuple[float, ...]:
     """The rungs of run.json: a run resumed with another pruner still reports the same step numbers
     (rungs, then folds) as its earlier trials. Run folders from before run.json had them: as if new."""
     return tuple(prep.run_info.get("rungs", _initial_rungs(prep.fold_id, cfg.pruner)))
-
-
-def _orphan_record(t) -> dict:
-    family = t.params.get("family", "?")
-    params = {k.split(".", 1)[1]: v for k, v in t.params.items() if "." in k}
-    start = t.datetime_start.isoformat() if t.datetime_start else ""
-    return {"trial": t.number, "family": family, "params": params, "status": FAILED, "score": None,
-            "score_std": None, "fold_scores": [], "error": "Orphaned: the process running this trial died",
-            "fit_time_s": 0.0, "predict_time_s": 0.0, "started_at": start, "finished_at": "", "worker": ""}
 
 
 def _fit_best(backend, driver: SearchDriver, budget: Budget, requested: str, prep: Prepared):
@@ -335,6 +308,10 @@ def _nothing_to_export(driver: SearchDriver, budget: Budget) -> str:
     if not driver.records:
         return (f"No trial could start within time_budget={budget.time_budget:g} s (reading the data and keeping back"
                 f" the final fit's time used it up); raise time_budget.")
+    if all(r["status"] == PRUNED for r in driver.records):
+        return (f"Every trial ({len(driver.records)}) was pruned before its last fold, so none has a score to export."
+                " The pruner stops too many: pass a gentler one (pruner=optuna.pruners.NopPruner() turns it off), then"
+                f" resume from '{run_dir}'.")
     return (f"No trial completed, so there is no model to export. The leaderboard in '{run_dir}' shows each trial's"
             " error; raise time_budget/trial_timeout or fix the errors, then resume.")
 

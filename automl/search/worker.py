@@ -75,8 +75,8 @@ class WorkerProcess:
         try:
             self._out.send_bytes(pickle.dumps(list(sys.path)))
             self._out.send_bytes(self._payload)
-        except OSError:
-            pass  # the process died; the next receive reports it
+        except (OSError, TypeError):  # the process died (the next receive reports it), or kill() closed the
+            pass  # pipe mid-write (a fit that failed right after its workers started): Connection's handle is None
 
     @property
     def pid(self) -> int | None:

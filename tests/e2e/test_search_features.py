@@ -96,6 +96,14 @@ def test_user_search_space_replaces_a_family_space(breast_cancer, out_dir, tmp_p
         automl.fit(breast_cancer, "target", n_trials=1, output_dir=out_dir, include=["decision_tree"], search_space=bad)
     with pytest.raises(SearchSpaceError, match="Did you mean 'decision_tree'"):
         automl.fit(breast_cancer, "target", n_trials=1, output_dir=out_dir, search_space={"decision_tre": {}})
+    # a copy of a built-in file (one family, `family: decision_tree`) works as it is; it said "search_space
+    # names 'family', which is not a family being searched"
+    copy = tmp_path / "decision_tree.yaml"
+    copy.write_text("family: decision_tree\nparams:\n  max_depth: {type: int, low: 4, high: 4}\n"
+                    "  min_samples_leaf: {type: int, low: 1, high: 1}\ndefault: {max_depth: 4, min_samples_leaf: 1}\n")
+    res = automl.fit(breast_cancer, "target", n_trials=2, output_dir=out_dir, include=["decision_tree"],
+                     search_space=copy, ensemble=False)
+    assert [json.loads(p) for p in res.leaderboard["params"]] == [{"max_depth": 4, "min_samples_leaf": 1}]
 
 
 def test_a_parameter_the_model_does_not_take_is_named(breast_cancer, out_dir):
@@ -128,6 +136,30 @@ def test_sql_query_input(breast_cancer, out_dir, tmp_path):
     con.close()
 
 
+def test_the_study_can_live_in_an_optuna_storage(breast_cancer, out_dir, tmp_path):
+    import optuna
+
+    url = f"sqlite:///{tmp_path / 'studies.db'}"
+    res = automl.fit(breast_cancer, "target", n_trials=3, include=["linear", "naive_bayes"], storage=url,
+                     output_dir=out_dir)
+    study_at = json.loads((res.run_dir / "run.json").read_text())["study"]
+    assert study_at == {"name": f"automl-{res.run_dir.name}", "storage": url}
+    assert not (res.run_dir / "study.journal").exists()
+    study = optuna.load_study(study_name=study_at["name"], storage=url)
+    trials = res.leaderboard[res.leaderboard["trial"] >= 0].set_index("trial")["score"]
+    assert {t.number: t.value for t in study.trials} == pytest.approx(trials.to_dict())
+    automl.fit(breast_cancer, "target", n_trials=2, resume=res.run_dir)  # reopens the recorded URL
+    assert len(optuna.load_study(study_name=study_at["name"], storage=url).trials) == 5
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    with pytest.raises(automl.ConfigError, match="holds no study 'automl-.*Pass that storage to resume it"):
+        automl.fit(breast_cancer, "target", n_trials=1, resume=res.run_dir, storage=other)
+    assert optuna.get_all_study_names(other) == []  # no empty study left in a storage given by mistake
+    runs = sorted(out_dir.iterdir())
+    with pytest.raises(automl.ConfigError, match="storage='nosuch://db' could not be opened"):
+        automl.fit(breast_cancer, "target", n_trials=1, storage="nosuch://db", output_dir=out_dir)
+    assert sorted(out_dir.iterdir()) == runs  # and no run folder holding nothing
+
+
 def test_holdout_cv(diabetes, out_dir):
     res = automl.fit(diabetes, "target", n_trials=3, cv=0.25, include=["linear"], output_dir=out_dir)
     folds = np.load(res.run_dir / "folds.npy")
@@ -154,6 +186,14 @@ def _large_table():
 
     X, y = make_classification(n_samples=24_000, n_features=10, n_informative=6, random_state=0)
     return pd.DataFrame(X, columns=[f"x{i}" for i in range(10)]).assign(target=y)
+
+
+def test_a_pruner_that_prunes_every_trial_is_named(breast_cancer, out_dir):
+    import optuna
+
+    with pytest.raises(automl.SearchError, match=r"Every trial \(3\) was pruned.*pruner=optuna.pruners.NopPruner"):
+        automl.fit(breast_cancer, "target", n_trials=3, include=["linear"], output_dir=out_dir,
+                   pruner=optuna.pruners.ThresholdPruner(lower=0.999))  # it said "fix the errors": there were none
 
 
 def test_large_data_screens_trials_on_a_row_fraction_first(out_dir):

@@ -15,6 +15,10 @@ from automl.errors import ConfigError
     ({"seed": 2**32}, "seed=4294967296"),
     ({"verbose": "yes"}, "verbose='yes' must be an int"),  # a TypeError deep inside before
     ({"n_trials": 2.5}, "n_trials=2.5 must be a positive int"),
+    # Optuna's own TypeError / AttributeError from inside the first trial before
+    ({"sampler": __import__("optuna").samplers.RandomSampler}, r"is a class; pass an instance, e.g. sampler=RandomSampler\(\)"),
+    ({"pruner": "median"}, "pruner='median' is not an Optuna pruner"),
+    ({"storage": object()}, "is not an Optuna storage; pass one such as storage='sqlite:///automl.db'"),
 ])
 def test_bad_values_are_named(kwargs, match):
     with pytest.raises(ConfigError, match=match):
