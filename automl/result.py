@@ -111,8 +111,17 @@ def load(path: str | os.PathLike) -> SearchResult:
     except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
         if isinstance(exc, ConfigError):
             raise
+        if _names_missing_code(exc):
+            raise RunFolderError(f"The model in '{path}' uses code this process cannot import ({type(exc).__name__}:"
+                                 f" {exc}). Import or define it (e.g. your own family's estimator class, in a module"
+                                 " rather than a script's __main__) before load().") from exc
         raise RunFolderError(f"The model in '{path}' cannot be read ({type(exc).__name__}: {exc}). Its files are damaged"
                              " or incomplete; save it again, or run the search again.") from exc
+
+
+def _names_missing_code(exc: Exception) -> bool:
+    """Unpickling failed on a class or module that is not importable here, not on damaged bytes."""
+    return isinstance(exc, ImportError) or (isinstance(exc, AttributeError) and "Can't get attribute" in str(exc))
 
 
 def _load(path: Path) -> SearchResult:

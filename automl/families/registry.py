@@ -96,8 +96,8 @@ def register_family(
 
     Args:
         name: family name, as used in ``include=`` and on the leaderboard.
-        make: ``make(params, ctx) -> estimator``; ``ctx`` is an ``automl.FitContext``. It must be
-            a module-level function (it is pickled to the worker process).
+        make: ``make(params, ctx) -> estimator``; ``ctx`` is an ``automl.FitContext``. It is sent
+            to the worker processes with cloudpickle (a lambda or a function in ``__main__`` works).
         space: the search space, a YAML path or the same structure as a dict (see search_spaces/).
         tasks: the tasks it supports (``"binary"``, ``"multiclass"``, ``"regression"``; or
             ``"clustering"``, for an estimator whose ``predict`` gives each row a cluster number).
@@ -110,7 +110,8 @@ def register_family(
     """
     from automl.spaces import load_space
 
-    tasks = frozenset(tasks)
+    _check_registration(name, make, prep)
+    tasks = frozenset([tasks] if isinstance(tasks, str) else tasks)
     bad = sorted(tasks - set(ALL_TASKS))
     if bad:
         raise ConfigError(f"register_family({name!r}): unknown tasks {bad}; use some of {list(ALL_TASKS)}.")
@@ -124,8 +125,25 @@ def register_family(
     return family
 
 
+RESERVED = ("ensemble", DEFAULT)  # the blend's leaderboard rows; include='s name for the default families
+
+
+def _check_registration(name: str, make: Any, prep: Any) -> None:
+    """Arguments that would otherwise fail inside every trial, or make rows look like another's."""
+    if not isinstance(name, str) or not name or "." in name or name in RESERVED:
+        raise ConfigError(f"register_family({name!r}): a family name must be a non-empty str without '.' (trial"
+                          f" parameters are named 'family.param') and not one of {list(RESERVED)}.")
+    if not callable(make):
+        raise ConfigError(f"register_family({name!r}): make={make!r} must be a function make(params, ctx) -> estimator.")
+    if not isinstance(prep, PrepOptions):
+        raise ConfigError(f"register_family({name!r}): prep={prep!r} must be an automl.PrepOptions, e.g."
+                          " prep=automl.PrepOptions(scale=True).")
+
+
 def unregister_family(name: str) -> None:
     """Remove a family added with register_family (built-in families stay)."""
     if name in BUILTIN:
         raise ConfigError(f"{name!r} is a built-in family; use include= to leave it out of a search.")
-    _FAMILIES.pop(name, None)
+    if name not in _FAMILIES:
+        raise ConfigError(f"No family {name!r} is registered.{did_you_mean(name, _FAMILIES)}")
+    del _FAMILIES[name]

@@ -8,6 +8,7 @@ import pytest
 from sklearn.base import clone
 
 from automl.data.profile import profile_columns
+from automl.errors import ConfigError
 from automl.evaluation.clustering import scoring_sample
 from automl.evaluation.evaluate import COMPLETE, EvalData, TrialSpec, evaluate
 from automl.evaluation.metrics import get_metric
@@ -171,6 +172,36 @@ def test_a_registered_family_declares_whether_it_is_fit_by_log_loss(log_loss_fit
     finally:
         unregister_family("my_logistic")
     assert (abs(mean - prior) < 0.05) == log_loss_fit, (mean, prior)
+
+
+LOGISTIC_SPACE = {"params": {"C": {"type": "float", "low": 0.01, "high": 100.0, "log": True}}, "default": {"C": 1.0}}
+
+
+@pytest.mark.parametrize("name,kwargs,match", [
+    ("my_logistic", {"prep": {"scale": True}}, "prep=.* must be an automl.PrepOptions"),  # every trial failed in encode.py
+    ("ensemble", {}, r"not one of \['ensemble', 'default'\]"),  # its rows looked like the blend's
+    ("default", {}, "not one of"),  # include=["default"] could never name it
+    ("my.fam", {}, "without '.'"),  # trial parameters are named 'family.param'
+    ("my_logistic", {"make": "LogisticRegression"}, "must be a function make"),
+])
+def test_register_family_refuses_what_would_fail_in_every_trial(name, kwargs, match):
+    from automl.families.registry import register_family
+
+    with pytest.raises(ConfigError, match=match):
+        register_family(name, **{"make": make_logistic, "space": LOGISTIC_SPACE, **kwargs})
+    assert name not in all_families() or name in BUILTIN
+
+
+def test_register_family_takes_one_task_as_a_string_and_unregister_names_unknown_families():
+    from automl.families.registry import register_family, unregister_family
+
+    family = register_family("my_logistic", make_logistic, LOGISTIC_SPACE, tasks="binary")
+    try:
+        assert family.tasks == frozenset({"binary"})  # "unknown tasks ['a', 'b', 'i', 'n', 'r', 'y']" before
+        with pytest.raises(ConfigError, match="No family 'my_logistc' is registered. Did you mean 'my_logistic'"):
+            unregister_family("my_logistc")  # silently did nothing
+    finally:
+        unregister_family("my_logistic")
 
 
 def test_metrics_that_score_balanced_labels_keep_the_balanced_probabilities():

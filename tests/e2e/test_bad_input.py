@@ -122,6 +122,29 @@ def test_load_from_a_folder_without_a_model(tmp_path):
     _raises((automl.ConfigError, ValueError), "'.*nowhere' does not exist", automl.load, tmp_path / "nowhere")
 
 
+def test_load_of_a_model_whose_code_is_not_importable_says_so(tmp_path, monkeypatch):
+    """A family's estimator class defined in a script's __main__ cannot be unpickled elsewhere; load said
+    the files were damaged ("save it again"), which they were not."""
+    import json
+
+    import joblib
+
+    (tmp_path / "my_estimators.py").write_text("class MyModel:\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import my_estimators
+
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    joblib.dump(my_estimators.MyModel(), saved / "model.joblib")
+    (saved / "model.json").write_text(json.dumps({"format": 1, "task": "binary", "metric": "roc_auc",
+                                                  "greater_is_better": True, "best_params": {}}))
+    monkeypatch.delitem(sys.modules, "my_estimators")
+    monkeypatch.syspath_prepend(str(tmp_path / "elsewhere"))
+    (tmp_path / "my_estimators.py").unlink()
+    _raises((automl.RunFolderError, ValueError), r"uses code this process cannot import \(ModuleNotFoundError: No module named"
+            r" 'my_estimators'\). Import or define it", automl.load, saved)
+
+
 def test_parallel_search_without_ray_says_what_to_install(df, out_dir, monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails, as when not installed
     _raises((automl.BackendError, RuntimeError), r'pip install "automl\[ray\]"', automl.fit, df, "Survived",
