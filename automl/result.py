@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from automl.errors import ConfigError, NotATableError, RunFolderError
+from automl.results.store import jsonable
 from automl.task import CLASSIFICATION
 
 MODEL_FILE, META_FILE, BOARD_FILE = "model.joblib", "model.json", "leaderboard.csv"
@@ -85,9 +86,9 @@ class SearchResult:
             "format": FORMAT, "task": self.task, "metric": self.metric, "greater_is_better": self.greater_is_better,
             "best_params": self.best_params, "best_trial": self.best_trial, "best_score": self.best_score,
             "final_fit": self.final_fit,
-            "target": _jsonable(self.target), "feature_names": [_jsonable(c) for c in self.feature_names_in_ or []],
+            "target": jsonable(self.target), "feature_names": [jsonable(c) for c in self.feature_names_in_ or []],
             "run_dir": str(Path(self.run_dir).resolve()) if self.run_dir else None, "versions": versions(),
-            "classes": [_jsonable(c) for c in self.classes_] if self.classes_ is not None else None,
+            "classes": [jsonable(c) for c in self.classes_] if self.classes_ is not None else None,
         }
         (path / META_FILE).write_text(json.dumps(meta, indent=2, default=str))
         return path
@@ -180,9 +181,3 @@ def _at_least_one_row(X: pd.DataFrame) -> pd.DataFrame:
     """A batch of no rows as one empty row, so that its columns are still checked and the answer
     (cut back to no rows) has the dtype and width of any other (scikit-learn refuses 0 rows)."""
     return X.reindex(index=[0]) if len(X) == 0 else X
-
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        return v.item()
-    return v if isinstance(v, (str, int, float, bool)) or v is None else str(v)

@@ -186,7 +186,7 @@ def _fit_predict(data: EvalData, spec: TrialSpec, train: np.ndarray, val: np.nda
 def predict_scores(model, X: pd.DataFrame, task: str, n_classes: int) -> np.ndarray:
     """Values (n,) for regression; for classification, probabilities (n, K) over all K class
     codes, zero for classes the model never saw (absent from its training fold)."""
-    if task == "regression":
+    if task == REGRESSION:
         return np.asarray(model.predict(X), dtype="float64")
     proba = np.zeros((len(X), n_classes))
     proba[:, np.asarray(model.classes_, dtype=int)] = model.predict_proba(X)
@@ -194,7 +194,7 @@ def predict_scores(model, X: pd.DataFrame, task: str, n_classes: int) -> np.ndar
 
 
 def _empty_oof(data: EvalData) -> np.ndarray:
-    shape = (len(data.y),) if data.task == "regression" else (len(data.y), data.n_classes)
+    shape = (len(data.y),) if data.task == REGRESSION else (len(data.y), data.n_classes)
     return np.full(shape, np.nan, dtype="float32")
 
 

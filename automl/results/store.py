@@ -128,6 +128,13 @@ class RunStore:
         return self.run_dir / "oof" / f"trial_{number}.npy"
 
 
+def jsonable(v: Any) -> Any:
+    """A value (a class label, a column name) as JSON keeps it: numpy scalars as Python ones, other objects as text."""
+    if isinstance(v, np.generic):
+        return v.item()
+    return v if isinstance(v, (str, int, float, bool)) or v is None else str(v)
+
+
 def _json_default(obj: Any) -> Any:
     if isinstance(obj, np.generic):
         return obj.item()

@@ -15,7 +15,7 @@ from automl.config import SearchConfig
 from automl.data.checks import data_fingerprint, split_target
 from automl.data.intake import read_table
 from automl.data.profile import DataProfile, profile_columns
-from automl.errors import AutoMLError, ConfigError, EmptyDataError, SearchError, TargetError, did_you_mean
+from automl.errors import AutoMLError, ConfigError, EmptyDataError, SearchError, TargetError, did_you_mean, plain
 from automl.evaluation.clustering import clusters_the_rows_allow, scoring_sample
 from automl.evaluation.evaluate import PRUNED, EvalData
 from automl.evaluation.metrics import Metric, get_metric
@@ -24,7 +24,7 @@ from automl.families.registry import families_for
 from automl.preprocess.clean import clean_training_table
 from automl.preprocess.target import target_scale
 from automl.result import SearchResult, versions
-from automl.results.store import RunStore
+from automl.results.store import RunStore, jsonable
 from automl.search.budget import WORKER_RESTART_S, Budget
 from automl.search.driver import SearchDriver
 from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble, describe
@@ -130,7 +130,7 @@ def _new_run(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
         "task_reason": info.reason, "metric": metric.name, "greater_is_better": metric.greater_is_better,
         "include": cfg.include, "keep_columns": cfg.keep_columns, "cv": cv, "seed": cfg.seed, "data_fingerprint": fingerprint,
         "rungs": _initial_rungs(fold_id, cfg.pruner) if info.kind != CLUSTERING else [],
-        "n_rows": len(X), "classes": None if classes is None else [_plain(c) for c in classes],
+        "n_rows": len(X), "classes": None if classes is None else [jsonable(c) for c in classes],
         "schema": profile.to_json(), "limits": cfg.limits(), "versions": {**versions(), "python": platform.python_version()},
         "search_space": cfg.search_space if isinstance(cfg.search_space, (dict, type(None))) else str(cfg.search_space),
     }
@@ -181,11 +181,11 @@ def _folds(y_fit: np.ndarray | None, classes: np.ndarray | None, task: str, cfg:
 
 def _say_which_class_f1_scores(classes: np.ndarray, y_fit: np.ndarray, target) -> None:
     """Binary F1 scores the second class in sorted order; that is rarely meant when it is the common one."""
-    positive, share = _plain(classes[1]), float(np.mean(y_fit == 1))
+    positive, share = plain(classes[1]), float(np.mean(y_fit == 1))
     if share > 0.5:
         logger.warning("metric='f1' scores class %r of %r (the second in sorted order), which is %.0f%% of the rows."
                        " To score the rarer class %r, recode the target so it sorts second, e.g. df[%r] == %r.",
-                       positive, target, 100 * share, _plain(classes[0]), target, _plain(classes[0]))
+                       positive, target, 100 * share, plain(classes[0]), target, plain(classes[0]))
     else:
         logger.info("metric='f1' scores class %r of %r (the second in sorted order).", positive, target)
 
@@ -217,7 +217,7 @@ def _encode_target(y: pd.Series | None, task: str) -> tuple[np.ndarray | None, n
         raise TargetError(f"Target column {y.name!r} mixes value types ({', '.join(kinds)}); make it one type, "
                           f"e.g. df[{y.name!r}] = df[{y.name!r}].astype(str).") from None
     if len(classes) < 2:
-        raise TargetError(f"Target column {y.name!r} has a single class ({_plain(classes[0])!r}); a classifier needs two or more.")
+        raise TargetError(f"Target column {y.name!r} has a single class ({plain(classes[0])!r}); a classifier needs two or more.")
     return classes, codes
 
 
@@ -366,7 +366,3 @@ def _finish(prep: Prepared, driver: SearchDriver, pipeline, record: dict, budget
     logger.info("Best: trial %d %s %s=%.5g (%s); saved to %s", record["trial"], record["family"], prep.metric.name,
                 record["score"], final_fit, prep.store.run_dir / "model")
     return result
-
-
-def _plain(v):
-    return v.item() if isinstance(v, np.generic) else v if isinstance(v, (str, int, float, bool)) else str(v)
