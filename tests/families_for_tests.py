@@ -195,3 +195,30 @@ class ThreadProbe(ClassifierMixin, BaseEstimator):
 
 def make_thread_probe(params, ctx):
     return ThreadProbe(**params, n_jobs=ctx.n_jobs)
+
+
+class SlowOnManyRows(ClassifierMixin, BaseEstimator):
+    """A depth-``max_depth`` tree, but a fit on more than ``fast_rows`` rows first sleeps ``seconds``:
+    a family for which the table is too large to fit on all rows within the budget."""
+
+    def __init__(self, max_depth: int = 4, fast_rows: int = 8_000, seconds: float = 600.0):
+        self.max_depth, self.fast_rows, self.seconds = max_depth, fast_rows, seconds
+
+    def fit(self, X, y):
+        from sklearn.tree import DecisionTreeClassifier
+
+        if len(X) > self.fast_rows:
+            time.sleep(self.seconds)
+        self.tree_ = DecisionTreeClassifier(max_depth=self.max_depth, random_state=0).fit(X, y)
+        self.classes_ = self.tree_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.tree_.predict_proba(X)
+
+
+def make_slow_on_many_rows(params, ctx):
+    return SlowOnManyRows(**params)
+
+
+SLOW_ON_MANY_ROWS_SPACE = {"params": {"max_depth": {"type": "int", "low": 2, "high": 8}}, "default": {"max_depth": 4}}

@@ -60,6 +60,7 @@ class TrialSpec:
     n_jobs: int = 1
     keep_oof: bool = True
     fold: int | None = None  # a refit on the training rows of this fold (a bag member); None: all rows
+    rows: int | None = None  # a refit on this many rows drawn from all rows (search/sample_fit.py)
     rungs: tuple[float, ...] = ()  # row fractions of fold 0's training rows to screen on before the folds
 
 

@@ -95,6 +95,10 @@ class SearchDriver:
         would not finish before its deadline."""
         trial = self._running[number]
         trial.report(value, step)
+        if step < len(self.rungs):  # kept for a trial killed later (search/sample_fit.py)
+            clock = self._clocks[number]
+            clock.rungs.append((value, time.monotonic() - clock.last_report))
+            clock.last_report = time.monotonic()
         return trial.should_prune() or self._would_overrun(number, step)
 
     def _would_overrun(self, number: int, step: int) -> bool:
@@ -142,6 +146,9 @@ class SearchDriver:
         else:
             self.study.tell(trial, state=_state("FAIL"))
         record = to_record(result)
+        if clock is not None and clock.rungs:  # the worker's result lacks them when it was killed
+            record["rung_scores"] = [score for score, _ in clock.rungs]
+            record["rung_fit_s"] = [round(seconds, 3) for _, seconds in clock.rungs]
         self.records.append(record)
         self.store.append_trial(record)
         self.flush(force=False)
@@ -210,12 +217,14 @@ class SearchDriver:
 @dataclasses.dataclass
 class _Clock:
     """A running trial's deadline and the limit it stands for, when the report its pace is timed
-    from came in, and why it was stopped early (None unless it was)."""
+    from came in, why it was stopped early (None unless it was), and its row-fraction rungs so far."""
 
     deadline: float
     limit: str
     paced_from: float | None = None
     stopped: str | None = None
+    last_report: float = dataclasses.field(default_factory=time.monotonic)  # the trial's start, then its last rung's
+    rungs: list = dataclasses.field(default_factory=list)  # (score, seconds) of each row-fraction rung reported
 
 
 def to_record(result: TrialResult) -> dict:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from automl.evaluation.evaluate import EvalData, TrialSpec, one_line_error
 from automl.evaluation.splits import fold_indices
 from automl.pipeline import build_pipeline, fit_context
@@ -18,6 +20,9 @@ def refit(data: EvalData, spec: TrialSpec):
         table_rows = len(X)
         if spec.fold is not None:  # the same rows, seed and params as the trial's model for this fold
             rows = fold_indices(data.fold_id, spec.fold)[0]
+            X, y = X.iloc[rows], y[rows]
+        elif spec.rows is not None:  # a seeded sample of the rows (no trial finished on all of them)
+            rows = np.sort(np.random.default_rng(spec.seed).permutation(len(X))[: spec.rows])
             X, y = X.iloc[rows], y[rows]
         ctx = fit_context(spec.family, data.profile, data.task, len(X), data.n_classes, spec.n_jobs, spec.seed,
                           table_rows=table_rows, target_scale=data.target_scale)

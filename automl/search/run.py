@@ -30,6 +30,7 @@ from automl.search.driver import SearchDriver
 from automl.search.ensembling import ENSEMBLE_TRIAL, build_ensemble, describe
 from automl.search.final_fit import BAG, REFIT, FinalFit, choose_mode
 from automl.search.sampling import halving_rungs, single_points
+from automl.search.sample_fit import SAMPLE, fit_on_a_sample
 from automl.search.study import check_trials_match, enqueue_portfolio, fail_orphans, open_study, where_study_lives
 from automl.spaces import check_param_names, load_space, user_spaces
 from automl.task import BINARY, CLUSTERING, REGRESSION, infer_task
@@ -90,7 +91,7 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
         budget.search_s = budget.elapsed()
         final, pipeline, record = _fit_best(backend, driver, budget, cfg.final_fit, prep)
         ensemble, model = None, None
-        if cfg.ensemble and prep.task != CLUSTERING:  # cluster numbers of different models do not average
+        if cfg.ensemble and prep.task != CLUSTERING and final.mode != SAMPLE:  # cluster numbers do not average
             ensemble, model = _ensemble_or_none(final, driver, budget, prep, pipeline, record)
     finally:
         backend.close()
@@ -276,8 +277,10 @@ def _fit_best(backend, driver: SearchDriver, budget: Budget, requested: str, pre
     if not candidates and (error := driver.failing_alike()):
         raise SearchError(f"The first {len(driver.records)} trials all failed with the same error, so the search"
                           f" stopped early: {error}. Fix it, then resume from '{driver.store.run_dir}'.")
-    if not candidates:
-        raise SearchError(_nothing_to_export(driver, budget))
+    if not candidates:  # a table too large for the budget: the best trial scored on a sample, fit on one
+        if (sampled := fit_on_a_sample(backend, driver, budget.hard_end, len(prep.X))) is None:
+            raise SearchError(_nothing_to_export(driver, budget))
+        return FinalFit(SAMPLE, backend, driver, budget.hard_end, prep.task, prep.classes), *sampled
     mode = choose_mode(requested, driver.n_folds)
     final = FinalFit(mode, backend, driver, budget.hard_end, prep.task, prep.classes)
     errors = []

@@ -208,6 +208,32 @@ def test_large_data_screens_trials_on_a_row_fraction_first(out_dir):
     assert info["pruning"]["pruned_on_row_fractions"] == len(on_rows) and info["pruning"]["est_time_saved_s"] > 0
 
 
+def test_a_table_too_large_for_the_budget_exports_a_model_fit_on_a_sample(out_dir, caplog):
+    """Every trial runs out of time on its full folds: the search ended in "No trial completed". The trial
+    scored best on a row-fraction rung is fit on that many rows instead, with that rung's score."""
+    from sklearn.metrics import roc_auc_score
+
+    from tests.families_for_tests import SLOW_ON_MANY_ROWS_SPACE, make_slow_on_many_rows
+
+    df = _large_table()  # 3 folds of 16,000 training rows: a 1/3 rung of 5,333 rows, fast for this family
+    automl.register_family("slow_on_many_rows", make_slow_on_many_rows, SLOW_ON_MANY_ROWS_SPACE, tasks="binary")
+    try:
+        with caplog.at_level("WARNING", logger="automl"):
+            res = automl.fit(df, "target", time_budget=20, trial_timeout=4, include=["slow_on_many_rows"],
+                             output_dir=out_dir, seed=0)
+    finally:
+        automl.unregister_family("slow_on_many_rows")
+    board = res.leaderboard
+    assert not (board["status"] == "complete").any() and "ensemble" not in set(board["family"])
+    exported = board[board["exported"]].iloc[0]
+    record = next(t for t in _trials(res) if t["trial"] == exported["trial"])
+    assert record["status"] == "timeout" and res.final_fit == "sample"
+    assert res.best_score == record["rung_scores"][0] and res.best_params["max_depth"] == record["params"]["max_depth"]
+    assert "fit on 5333 of 24000 rows" in caplog.text
+    assert roc_auc_score(df["target"], res.predict_proba(df.drop(columns="target"))[:, 1]) > 0.8
+    assert automl.load(res.run_dir).predict(df.drop(columns="target").head(3)).shape == (3,)
+
+
 def test_no_row_rungs_when_pruning_is_off(out_dir):
     from optuna.pruners import NopPruner
 

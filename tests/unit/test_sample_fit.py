@@ -1,0 +1,27 @@
+"""choose_sample_fit: which trial and how many rows a table too large for the budget is fit on."""
+
+from __future__ import annotations
+
+from automl.search.sample_fit import choose_sample_fit
+
+RUNGS = (1 / 9, 1 / 3)
+
+
+def _record(trial: int, scores: list[float], seconds: list[float], status: str = "timeout") -> dict:
+    return {"trial": trial, "family": "f", "status": status, "score": None, "rung_scores": scores, "rung_fit_s": seconds}
+
+
+def test_the_largest_rung_that_fits_in_time_then_the_best_score_there():
+    records = [_record(0, [0.80, 0.84], [1.0, 3.0]), _record(1, [0.83, 0.82], [1.0, 3.0]), _record(2, [0.90], [1.0])]
+    choice = choose_sample_fit(records, RUNGS, 9_000, greater_is_better=True, seconds_left=60.0)
+    assert (choice.record["trial"], choice.rows, choice.record["score"]) == (0, 3_000, 0.84)
+    # too little time for a 1/3 rung's fit (3 s x 1.5 + a worker's restart): the best at 1/9
+    choice = choose_sample_fit(records, RUNGS, 9_000, greater_is_better=True, seconds_left=5.0)
+    assert (choice.record["trial"], choice.rows, choice.record["score"]) == (2, 1_000, 0.90)
+
+
+def test_lower_is_better_and_nothing_that_fits():
+    records = [_record(0, [2.0], [1.0]), _record(1, [1.5], [1.0], status="pruned"), _record(2, [], [])]
+    assert choose_sample_fit(records, RUNGS, 900, greater_is_better=False, seconds_left=60.0).record["trial"] == 1
+    assert choose_sample_fit(records, RUNGS, 900, greater_is_better=False, seconds_left=2.0) is None
+    assert choose_sample_fit([_record(3, [], [])], RUNGS, 900, greater_is_better=True, seconds_left=60.0) is None
