@@ -125,11 +125,12 @@ def build_model(family: ModelFamily, params: dict, profile: DataProfile, ctx: Fi
     return Pipeline([("encode", encoder), ("model", model)])
 
 
-def build_pipeline(family: ModelFamily, params: dict, profile: DataProfile, ctx: FitContext,
-                   prior_correction: bool = True) -> Pipeline:
-    """The exported artefact: TableCleaner + Encoder + model, predicting on raw rows."""
-    inner = build_model(family, params, profile, ctx, prior_correction)
-    return Pipeline([("clean", TableCleaner(profile))] + inner.steps)
+def on_raw_rows(fitted: Pipeline, profile: DataProfile) -> Pipeline:
+    """The exported artefact: ``fitted`` (Encoder + model, fit on TableCleaner output) behind the
+    TableCleaner of ``profile``, predicting on raw rows. The cleaner learns nothing from rows, so this
+    is the pipeline a fit on the raw rows would give, without cleaning them again."""
+    cleaner = TableCleaner(profile).fit(pd.DataFrame(columns=pd.Index(profile.used, dtype=object)))
+    return Pipeline([("clean", cleaner)] + fitted.steps)
 
 
 def category_levels(profile: DataProfile) -> dict[str, int]:

@@ -130,10 +130,10 @@ def refit_trial(res, task: str, X_fit, y_fit, record: dict, seed: int):
 
     first = res.pipeline_.members[0] if isinstance(res.pipeline_, EnsembleModel) else res.pipeline_
     y_raw = y_fit.reset_index(drop=True)
-    data = EvalData(None, y_raw.to_numpy(dtype="float64") if task == "regression" else None,
+    cleaner = first.named_steps["clean"]
+    data = EvalData(cleaner.transform(X_fit.reset_index(drop=True)), y_raw.to_numpy(dtype="float64") if task == "regression" else None,
                     np.load(res.run_dir / "folds.npy"), task, 0 if task == "regression" else len(res.classes_),
-                    first.named_steps["clean"].profile, get_metric(None, task), X_raw=X_fit.reset_index(drop=True),
-                    y_raw=y_raw)
+                    cleaner.profile, get_metric(None, task), y_raw=y_raw)
     params = record["params"] if isinstance(record["params"], dict) else json.loads(record["params"])
     model = refit(data, TrialSpec(int(record["trial"]), get_family(record["family"]), params, seed=seed, n_jobs=2))
     if isinstance(model, str):

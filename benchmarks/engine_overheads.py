@@ -46,7 +46,7 @@ def _tiny_data():
     prof = profile_columns(X)
     y = y.to_numpy()
     return EvalData(TableCleaner(prof).fit(X).transform(X), y, make_folds(y, True, 5, 0), "binary", 2, prof,
-                    get_metric(None, "binary"), X_raw=X, y_raw=pd_series(y))
+                    get_metric(None, "binary"), y_raw=pd_series(y))
 
 
 def pd_series(y):

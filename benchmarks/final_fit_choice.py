@@ -54,9 +54,10 @@ def run_split(name: str, seed: int, budget: float) -> dict:
                if res.best_params["family"] == "ensemble" else [(res.best_trial, 1.0)])
     first = res.pipeline_.members[0] if isinstance(res.pipeline_, EnsembleModel) else res.pipeline_
     y_raw = y_in.reset_index(drop=True)
-    data = EvalData(None, y_raw.to_numpy(dtype="float64") if task == "regression" else None, fold_id, task,
-                    0 if classes is None else len(classes), first.named_steps["clean"].profile, get_metric(None, task),
-                    X_raw=X_in.reset_index(drop=True), y_raw=y_raw)
+    cleaner = first.named_steps["clean"]
+    data = EvalData(cleaner.transform(X_in.reset_index(drop=True)), y_raw.to_numpy(dtype="float64") if task == "regression" else None,
+                    fold_id, task, 0 if classes is None else len(classes), cleaner.profile, get_metric(None, task),
+                    y_raw=y_raw)
     bags = []
     for trial, _ in members:
         r = records[trial]

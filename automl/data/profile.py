@@ -124,7 +124,7 @@ def _classify(col: pd.Series) -> tuple[str, object]:
     sample = text.iloc[:_SAMPLE]
     if _mostly(numbers_in_text(sample).notna()[~sample.str.lower().isin(MISSING_TOKENS)]):
         return "numeric_text", None
-    if _looks_datetime(text.iloc[:_SAMPLE]):
+    if _looks_datetime(sample[~sample.str.lower().isin(MISSING_TOKENS)]):  # "n/a" in a date column is missing
         return "datetime", None
     if _is_bool_text(text):
         return "boolean", None

@@ -45,8 +45,7 @@ class EvalData:
     n_classes: int
     profile: DataProfile
     metric: Metric
-    X_raw: pd.DataFrame | None = None  # raw rows and labels, for the final refit
-    y_raw: pd.Series | None = None
+    y_raw: pd.Series | None = None  # the labels as given, which the exported classifiers answer in
     scoring: ScoringSample | None = None  # clustering: the rows every trial is scored on (evaluation/clustering.py)
     target_scale: float = 1.0  # regression: models are fit on y / target_scale (preprocess/target.py)
 

@@ -19,6 +19,7 @@ _TRUE = {"true", "yes", "y", "t", "1", "1.0"}
 _FALSE = {"false", "no", "n", "f", "0", "0.0"}
 LARGEST = 1e38  # numbers are clipped to +-this: XGBoost casts to float32 (max 3.4e38), scalers square them
 DATETIME_PARTS = ("year", "month", "day", "dayofweek", "hour", "ordinal")
+MAX_DATE_FORMATS = 4  # formats of one text date column parsed in vectorised passes before value-by-value parsing
 MAX_GAP_COLUMNS = 5  # gaps (later - earlier, in days) between each pair of the first 5 datetime columns
 
 
@@ -190,9 +191,43 @@ def _as_datetime(col: pd.Series) -> pd.Series:
     dayfirst = day_first(col.dropna().iloc[:1].astype("str"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(col, errors="coerce", utc=True, dayfirst=dayfirst)
+        parsed = pd.to_datetime(col, errors="coerce", utc=True, dayfirst=dayfirst, format=_format_of(col, dayfirst))
         if parsed.notna().sum() < 0.9 * col.notna().sum():
-            parsed = pd.to_datetime(col, errors="coerce", utc=True, format="mixed", dayfirst=dayfirst)
+            parsed = _several_formats(col, parsed, dayfirst)
+    return parsed
+
+
+def _format_of(col: pd.Series, dayfirst: bool) -> str | None:
+    """The most common format among the first 20 values (None when none is guessed: pandas then infers it
+    from the first value, or parses value by value). Guessed from one value, as pandas does, a stray first
+    value ("n/a", another format) made a million rows parse value by value."""
+    from pandas.tseries.api import guess_datetime_format
+
+    guesses = [guess_datetime_format(str(v), dayfirst=dayfirst) for v in col.dropna().iloc[:20]]
+    guesses = [g for g in guesses if g is not None]
+    return max(set(guesses), key=guesses.count) if guesses else None
+
+
+def _several_formats(col: pd.Series, parsed: pd.Series, dayfirst: bool) -> pd.Series:
+    """Text dates in several formats ("2019-03-04 12:00:00" and "03/04/2019 12:00"): each format, the most
+    common one guessed among the first unparsed values, is parsed in one vectorised pass; what is left,
+    value by value, each distinct value once. Value by value for every row (format="mixed") took 15-21 s
+    on a million rows."""
+    for _ in range(MAX_DATE_FORMATS):
+        todo = col.notna() & parsed.isna()
+        if (fmt := _format_of(col[todo], dayfirst)) is None:
+            break
+        more = pd.to_datetime(col[todo], errors="coerce", utc=True, format=fmt)
+        if more.isna().all():
+            break
+        parsed = parsed.fillna(more)
+    todo = col.notna() & parsed.isna()
+    if todo.any():
+        text = col[todo].astype("str")
+        distinct = pd.unique(text)
+        each = pd.Series(pd.to_datetime(distinct, errors="coerce", utc=True, format="mixed", dayfirst=dayfirst),
+                         index=distinct)
+        parsed = parsed.fillna(text.map(each))
     return parsed
 
 

@@ -72,7 +72,7 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
         budget.n_trials = points
     Xc = clean_training_table(prep.profile, prep.X)
     eval_data = EvalData(Xc, prep.y_fit, prep.fold_id, prep.task, len(prep.classes) if prep.classes is not None else 0,
-                         prep.profile, prep.metric, X_raw=prep.X, y_raw=prep.y,
+                         prep.profile, prep.metric, y_raw=prep.y,
                          scoring=scoring_sample(Xc, prep.profile, cfg.seed) if prep.task == CLUSTERING else None,
                          target_scale=target_scale(prep.y_fit) if prep.task == REGRESSION else 1.0)
     threads = cfg.threads  # reads the cgroup's quota: once, so the worker and the driver agree
