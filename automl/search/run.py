@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import platform
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -277,12 +277,16 @@ def _fit_best(backend, driver: SearchDriver, budget: Budget, requested: str, pre
     if not candidates and (error := driver.failing_alike()):
         raise SearchError(f"The first {len(driver.records)} trials all failed with the same error, so the search"
                           f" stopped early: {error}. Fix it, then resume from '{driver.store.run_dir}'.")
-    if not candidates:  # a table too large for the budget: the best trial scored on a sample, fit on one
-        if (sampled := fit_on_a_sample(backend, driver, budget.hard_end, len(prep.X))) is None:
-            raise SearchError(_nothing_to_export(driver, budget))
-        return FinalFit(SAMPLE, backend, driver, budget.hard_end, prep.task, prep.classes), *sampled
     mode = choose_mode(requested, driver.n_folds)
     final = FinalFit(mode, backend, driver, budget.hard_end, prep.task, prep.classes)
+    if not candidates or driver.n_folds == 1:  # a table too large for the budget (search/sample_fit.py)
+        best = candidates[0] if candidates else None
+        sampled = fit_on_a_sample(backend, driver, budget.hard_end, len(prep.X), beat=best,
+                                  keep_s=final.cost(best) if best else 0.0)
+        if sampled is not None:
+            return replace(final, mode=SAMPLE), *sampled
+    if not candidates:
+        raise SearchError(_nothing_to_export(driver, budget))
     errors = []
     for record in _fit_order(candidates[:5], final, budget.hard_end - time.monotonic()):
         out = final.fit(record)

@@ -25,3 +25,14 @@ def test_lower_is_better_and_nothing_that_fits():
     assert choose_sample_fit(records, RUNGS, 900, greater_is_better=False, seconds_left=60.0).record["trial"] == 1
     assert choose_sample_fit(records, RUNGS, 900, greater_is_better=False, seconds_left=2.0) is None
     assert choose_sample_fit([_record(3, [], [])], RUNGS, 900, greater_is_better=True, seconds_left=60.0) is None
+
+
+def test_on_a_holdout_only_a_rung_better_than_the_best_finished_trial():
+    records = [_record(0, [0.80, 0.83], [1.0, 3.0], status="complete"), _record(1, [0.86, 0.88], [1.0, 3.0]),
+               _record(2, [0.87], [1.0])]
+    # the finished trial scored 0.83 on all rows: trial 1's 0.88 on a third of them is better, on the same holdout
+    choice = choose_sample_fit(records, RUNGS, 9_000, greater_is_better=True, seconds_left=60.0, beat=0.83)
+    assert (choice.record["trial"], choice.rows) == (1, 3_000)
+    assert choose_sample_fit(records, RUNGS, 9_000, greater_is_better=True, seconds_left=60.0, beat=0.9) is None
+    # a finished trial's own rungs never stand in for it
+    assert choose_sample_fit(records[:1], RUNGS, 9_000, greater_is_better=True, seconds_left=60.0, beat=0.5) is None

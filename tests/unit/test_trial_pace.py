@@ -71,3 +71,18 @@ def test_a_trial_the_pruner_stops_stays_pruned(tmp_path, clock):
     run_folds(driver, clock, spec.number, [1.0, 1.0])
     driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, fold_scores=[0.9, 0.9]))
     assert driver.records[-1]["status"] == PRUNED and driver.records[-1]["error"] is None
+
+
+def test_a_holdout_trial_is_paced_by_its_last_rung(tmp_path, clock):
+    """A holdout's one fold never reports, so a trial that could not finish it ran into the kill and gave
+    nothing; its last rung (a third of the rows) now says it would not finish."""
+    driver = make_driver(tmp_path, rungs=(1 / 9, 1 / 3), n_folds=1)
+    slow = driver.next_trial()
+    # rungs at 1 s and 3 s: the fit on all rows would take ~3 x 3 s = 9 s from 4 s: past the 10 s limit
+    assert run_folds(driver, clock, slow.number, [1.0, 3.0]) == [False, True]
+    driver.finish(TrialResult(slow.number, slow.family.name, slow.params, PRUNED, score=0.9, rung_scores=[0.8, 0.9]))
+    record = driver.records[-1]
+    assert record["status"] == TIMEOUT and record["error"].startswith("TimeoutError: stopped after its 33%-rows step (3.0 s)")
+    assert record["rung_scores"] == [0.9, 0.9] and record["rung_fit_s"] == [1.0, 3.0]  # kept for search/sample_fit.py
+    fast = driver.next_trial()
+    assert run_folds(driver, clock, fast.number, [0.5, 1.0]) == [False, False]  # 1.5 s + 3 x 1 s: in time
