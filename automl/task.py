@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from automl.errors import ConfigError, TargetError
+from automl.errors import ConfigError, TargetError, plain
 
 logger = logging.getLogger("automl")
 
@@ -58,7 +58,7 @@ def infer_task(y: pd.Series | None, task: str | None = None) -> TaskInfo:
         return _checked_override(y, task, n_unique)
     if n_unique < 2:
         raise TargetError(
-            f"Target column {name!r} has a single value ({y.iloc[0]!r}); a model needs at least two classes or values."
+            f"Target column {name!r} has a single value ({plain(y.iloc[0])!r}); a model needs at least two classes or values."
         )
     dtype = y.dtype
     if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):

@@ -3,6 +3,8 @@ number of iterations early stopping chose on its inner split."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from sklearn.base import BaseEstimator, clone, is_classifier
 
@@ -20,8 +22,8 @@ class RefitRoundsHGB(BaseEstimator):
 
     def fit(self, X, y) -> "RefitRoundsHGB":
         estimator = clone(self.estimator)
-        if is_classifier(estimator) and np.unique(y, return_counts=True)[1].min() < 2:
-            estimator.set_params(early_stopping=False)  # its stratified inner split fails on a class of one row
+        if is_classifier(estimator) and not _can_stratify(y, estimator.get_params().get("validation_fraction")):
+            estimator.set_params(early_stopping=False)  # its stratified inner split would fail
         model = estimator.fit(X, y)
         scores = getattr(model, "validation_score_", np.empty(0))
         if self.refit_rounds and len(scores) > 1:  # early stopping ran on a validation split
@@ -39,3 +41,13 @@ class RefitRoundsHGB(BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         return self.estimator_.predict_proba(X)
+
+
+def _can_stratify(y, validation_fraction) -> bool:
+    """Whether scikit-learn's stratified validation split can be made: every class has two rows, and both
+    parts have room for one row of each class (2,000 classes of 10 rows, with 10 % held out, have not)."""
+    counts = np.unique(y, return_counts=True)[1]
+    if counts.min() < 2 or validation_fraction is None:
+        return counts.min() >= 2
+    n_val = validation_fraction if validation_fraction >= 1 else math.ceil(validation_fraction * len(y))
+    return min(n_val, len(y) - n_val) >= len(counts)

@@ -102,3 +102,27 @@ def test_the_inner_split_trains_on_a_class_of_one_row():
     for seed in range(20):
         train, val = inner_split(codes, 30, seed, stratify=True)
         assert 299 in train and 299 not in val and len(val) == 30 and len(np.union1d(train, val)) == 300
+
+
+@pytest.mark.parametrize("make", [make_xgboost, make_lightgbm], ids=IDS[:2])
+def test_more_classes_than_the_inner_split_holds_do_not_break_early_stopping(make):
+    # 150 classes of 4 rows: a tenth held out has 60 rows, fewer than the classes, so a stratified split is
+    # impossible ("The test_size = 60 should be greater or equal to the number of classes = 150") and every
+    # boosted trial failed
+    if make is make_lightgbm:
+        pytest.importorskip("lightgbm")
+    from automl.task import MULTICLASS
+
+    codes = np.repeat(np.arange(150), 4)
+    features = np.random.default_rng(0).normal(size=(600, 5)) + codes[:, None] / 50
+    ctx = FitContext(task=MULTICLASS, n_rows=600, n_classes=150, seed=0)
+    model = make({**PARAMS, "n_estimators": 20}, ctx).fit(features, codes)
+    assert model.predict_proba(features[:5]).shape == (5, 150)
+
+
+def test_hist_gradient_boosting_stops_early_only_when_its_stratified_split_can_be_made():
+    from automl.families._hgb import _can_stratify
+
+    assert _can_stratify(np.repeat(np.arange(5), 40), 0.1)  # 20 held out for 5 classes
+    assert not _can_stratify(np.repeat(np.arange(150), 4), 0.1)  # 60 held out for 150 classes: sklearn raised
+    assert not _can_stratify(np.r_[np.repeat(np.arange(2), 40), 2], 0.1)  # a class of one row

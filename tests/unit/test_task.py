@@ -49,6 +49,8 @@ def test_single_value_target_is_an_error():
         infer_task(pd.Series(["same"] * 20, name="label"))
     assert "'label'" in str(err.value)
     assert isinstance(err.value, ValueError)
+    with pytest.raises(TargetError, match=r"has a single value \(1.0\)"):  # it showed np.float64(1.0)
+        infer_task(pd.Series([1.0] * 20, name="label"))
 
 
 def test_no_target_is_clustering_and_task_must_agree():
