@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +40,26 @@ def native_categorical_count(levels: dict[str, int], opts: PrepOptions) -> int:
     if not opts.native_categorical:
         return 0
     return sum(1 for n in levels.values() if n <= opts.max_native)
+
+
+class MedianImputer(SimpleImputer):
+    """SimpleImputer(strategy="median") whose medians come from ``np.nanmedian``: the same values, but
+    scikit-learn's masked-array median took 8.6 s on 240,000 x 190 numbers without a missing value
+    (np.nanmedian: 0.9 s), most of a linear trial's fold on such a table. Columns with no value stay NaN
+    (dropped, as SimpleImputer drops them)."""
+
+    def _dense_fit(self, X, strategy, missing_values, fill_value):
+        if strategy != "median" or self.keep_empty_features or not _is_nan(missing_values) or X.dtype.kind != "f":
+            return super()._dense_fit(X, strategy, missing_values, fill_value)
+        missing = np.isnan(X)
+        super()._fit_indicator(missing)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # "All-NaN slice": such a column's median is NaN
+            return np.nanmedian(X, axis=0)
+
+
+def _is_nan(value) -> bool:
+    return isinstance(value, float) and np.isnan(value)
 
 
 class Encoder(TransformerMixin, BaseEstimator):
@@ -82,7 +104,7 @@ class Encoder(TransformerMixin, BaseEstimator):
             enc = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan)
             parts.append(("native", enc, native))
         if nums:
-            steps = [SimpleImputer(strategy="median")] if o.impute else []
+            steps = [MedianImputer(strategy="median")] if o.impute else []
             steps += [StandardScaler()] if o.scale else []
             parts.append(("num", make_pipeline(*steps) if steps else "passthrough", nums))
         missing = X[nums].isna().sum() if o.impute and nums else pd.Series(dtype="int64")

@@ -148,3 +148,24 @@ def test_a_missing_indicator_needs_five_missing_training_rows():
         at_median = enc.transform(pd.DataFrame({"num0": [X["num0"].median()], "num1": [0.5]}))
         np.testing.assert_array_equal(once, at_median)
     assert Encoder(opts=PrepOptions(impute=False)).fit_transform(X, y).shape[1] == 2  # NaN left to the model
+
+
+def test_the_median_imputer_gives_scikit_learns_medians():
+    """Its medians come from np.nanmedian (scikit-learn's masked median took 8.6 s on 240,000 x 190)."""
+    import warnings
+
+    from sklearn.impute import SimpleImputer
+
+    from automl.preprocess.encode import MedianImputer
+
+    gen = np.random.default_rng(0)
+    X = gen.integers(-5, 5, (41, 6)).astype(float) / 4  # ties and even counts of present values
+    X[gen.random(X.shape) < 0.3] = np.nan
+    X[:, 2] = np.nan  # no value: dropped by both
+    new = gen.normal(size=(4, 6))
+    new[0] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ours, theirs = MedianImputer(strategy="median").fit(X), SimpleImputer(strategy="median").fit(X)
+        assert np.array_equal(ours.statistics_, theirs.statistics_, equal_nan=True)
+        assert np.array_equal(ours.transform(new), theirs.transform(new)) and ours.transform(new).shape == (4, 5)
