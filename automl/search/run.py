@@ -91,7 +91,8 @@ def run_search(data: Any, target: Any, cfg: SearchConfig, *, t0: float, backend=
         budget.search_s = budget.elapsed()
         final, pipeline, record = _fit_best(backend, driver, budget, cfg.final_fit, prep)
         ensemble, model = None, None
-        if cfg.ensemble and prep.task != CLUSTERING and final.mode != SAMPLE:  # cluster numbers do not average
+        # cluster numbers of different models do not average; a model fit on a sample has no out-of-fold predictions
+        if cfg.ensemble and prep.task != CLUSTERING and final.mode != SAMPLE:
             ensemble, model = _ensemble_or_none(final, driver, budget, prep, pipeline, record)
     finally:
         backend.close()
