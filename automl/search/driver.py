@@ -96,9 +96,9 @@ class SearchDriver:
         trial = self._running[number]
         trial.report(value, step)
         if step < len(self.rungs):  # kept for a trial killed later (search/sample_fit.py)
-            clock = self._clocks[number]
-            clock.rungs.append((value, time.monotonic() - clock.last_report))
-            clock.last_report = time.monotonic()
+            clock, now = self._clocks[number], time.monotonic()
+            clock.rungs.append((value, now - clock.last_report))
+            clock.last_report = now
         return trial.should_prune() or self._would_overrun(number, step)
 
     def _would_overrun(self, number: int, step: int) -> bool:

@@ -20,6 +20,7 @@ import dataclasses
 import logging
 import time
 
+from automl.evaluation.evaluate import COMPLETE
 from automl.search.budget import REFIT_SAFETY, WORKER_RESTART_S
 
 logger = logging.getLogger("automl")
@@ -31,7 +32,6 @@ SAMPLE = "sample"  # the final fit's name in run.json and on the result (next to
 class SampleChoice:
     record: dict  # the trial's record, its score the rung's
     rows: int  # rows to fit on (the rung's training rows)
-    seconds: float  # the rung's fit (and predict) time
 
 
 def choose_sample_fit(records: list[dict], rungs: tuple[float, ...], n_train_rows: int, greater_is_better: bool,
@@ -41,18 +41,17 @@ def choose_sample_fit(records: list[dict], rungs: tuple[float, ...], n_train_row
     sign = 1.0 if greater_is_better else -1.0
     options = []
     for r in records:
-        if r["status"] == "complete":  # its score on all rows is the better measure of it
+        if r["status"] == COMPLETE:  # its score on all rows is the better measure of it
             continue
         for k, (score, seconds) in enumerate(zip(r.get("rung_scores") or [], r.get("rung_fit_s") or [])):
             if beat is not None and not sign * score > sign * beat:
                 continue
             if k < len(rungs) and seconds * REFIT_SAFETY + WORKER_RESTART_S < seconds_left:
-                options.append((rungs[k], sign * score, seconds, r))
+                options.append((rungs[k], sign * score, score, r))
     if not options:
         return None
-    fraction, _, seconds, record = max(options, key=lambda o: (o[0], o[1]))
-    score = record["rung_scores"][rungs.index(fraction)]
-    return SampleChoice({**record, "score": score}, max(1, int(fraction * n_train_rows)), seconds)
+    fraction, _, score, record = max(options, key=lambda o: (o[0], o[1]))
+    return SampleChoice({**record, "score": score}, max(1, int(fraction * n_train_rows)))
 
 
 def fit_on_a_sample(backend, driver, deadline: float, n_rows: int, beat: dict | None = None, keep_s: float = 0.0):
