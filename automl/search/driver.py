@@ -23,7 +23,7 @@ from automl.evaluation.metrics import Metric
 from automl.families.base import ModelFamily
 from automl.results.leaderboard import make_leaderboard
 from automl.results.store import RunStore
-from automl.search.budget import WORKER_RESTART_S, Budget, refit_estimate
+from automl.search.budget import REFIT_SAFETY, WORKER_RESTART_S, Budget, refit_estimate
 from automl.search.ensembling import ensemble_pool, families_first
 from automl.search.sampling import suggest
 
@@ -112,8 +112,8 @@ class SearchDriver:
         if step <= timed_from:
             if step == timed_from:
                 clock.paced_from = now
-                if self.n_folds == 1 and self.rungs:  # a holdout's one fold never reports: its last rung is its pace
-                    return self._fold_would_overrun(clock, now)
+            if self.n_folds == 1 and step < first_fold:  # a holdout's one fold never reports: its rungs are its pace
+                return self._next_step_would_overrun(clock, step, now)
             return False
         if clock.paced_from is None:  # that report was not seen: no pace to go by
             return False
@@ -125,15 +125,18 @@ class SearchDriver:
                          f" the rest would run past {clock.limit}")
         return True
 
-    def _fold_would_overrun(self, clock: "_Clock", now: float) -> bool:
-        """True when the holdout's fold, at its last rung's pace scaled to all the fold's rows, would end
-        past the deadline: killed there, the trial gave nothing and its time was lost (on 1,000,000 rows at
-        60 s, 4 of 5 trials ran into the kill)."""
-        fraction, seconds = self.rungs[-1], clock.rungs[-1][1]
-        if now + seconds / fraction <= clock.deadline:
+    def _next_step_would_overrun(self, clock: "_Clock", step: int, now: float) -> bool:
+        """True when the holdout trial's next fit (its next rung, or after the last one its fold), at the
+        pace of the rung just reported scaled to that fit's rows, would end past the deadline: killed there,
+        the trial's time was lost (on 1,000,000 rows at 60 s, 4 of 5 trials ran into the kill; at 10 s the
+        only trial ran into it on its second rung, and there was no model)."""
+        fraction, seconds = self.rungs[step], clock.rungs[-1][1]
+        following = self.rungs[step + 1] if step + 1 < len(self.rungs) else 1.0
+        if now + seconds * following / fraction <= clock.deadline:
             return False
-        clock.stopped = (f"TimeoutError: stopped after its {fraction:.0%}-rows step ({seconds:.1f} s): the fit on all"
-                         f" its rows would run past {clock.limit}")
+        what = "all its rows" if following == 1.0 else f"{following:.0%} of its rows"
+        clock.stopped = (f"TimeoutError: stopped after its {fraction:.0%}-rows step ({seconds:.1f} s): the fit on {what}"
+                         f" would run past {clock.limit}")
         return True
 
     def finish(self, result: TrialResult) -> None:
@@ -221,10 +224,17 @@ class SearchDriver:
     def refit_reserve(self) -> float:
         best = self.best_records()
         if not best:
-            return self.budget.default_reserve()
+            return max(self.budget.default_reserve(), self._sample_fit_reserve())
         needed = sum(refit_estimate(r["fit_time_s"], self.n_folds, self.n_rows, self.n_train_rows)
                      for r in families_first(best)[:RESERVE_REFITS])
         return needed + WORKER_RESTART_S
+
+
+    def _sample_fit_reserve(self) -> float:
+        """Before any trial completes, the model to export is one fit on a sample (sample_fit.py): keep
+        back the cheapest such fit a finished trial's first rung measured, or there is no model at all."""
+        first_rungs = [r["rung_fit_s"][0] for r in self.records if r.get("rung_fit_s")]
+        return min(first_rungs) * REFIT_SAFETY + WORKER_RESTART_S if first_rungs else 0.0
 
 
 @dataclasses.dataclass

@@ -9,7 +9,7 @@ from automl.evaluation.evaluate import PRUNED, TIMEOUT, TrialResult
 from automl.evaluation.metrics import get_metric
 from automl.families.registry import families_for
 from automl.results.store import RunStore
-from automl.search.budget import Budget
+from automl.search.budget import REFIT_SAFETY, WORKER_RESTART_S, Budget
 from automl.search.driver import SearchDriver
 from automl.spaces import load_space
 from tests.unit.conftest import Clock
@@ -86,3 +86,27 @@ def test_a_holdout_trial_is_paced_by_its_last_rung(tmp_path, clock):
     assert record["rung_scores"] == [0.9, 0.9] and record["rung_fit_s"] == [1.0, 3.0]  # kept for search/sample_fit.py
     fast = driver.next_trial()
     assert run_folds(driver, clock, fast.number, [0.5, 1.0]) == [False, False]  # 1.5 s + 3 x 1 s: in time
+
+
+def test_a_holdout_trial_is_paced_from_rung_to_rung(tmp_path, clock):
+    """On a million rows at 10 s the one trial ran its first rung (3 s), then into the kill on its second:
+    no model at all. Each rung now paces the next."""
+    driver = make_driver(tmp_path, rungs=(1 / 9, 1 / 3), n_folds=1)
+    slow = driver.next_trial()
+    # the first rung takes 4 s: the second (3x the rows) would take ~12 s from 4 s: past the 10 s limit
+    assert run_folds(driver, clock, slow.number, [4.0]) == [True]
+    driver.finish(TrialResult(slow.number, slow.family.name, slow.params, PRUNED, score=0.9, rung_scores=[0.9]))
+    assert driver.records[-1]["error"] == ("TimeoutError: stopped after its 11%-rows step (4.0 s): the fit on 33% of"
+                                           " its rows would run past the trial time limit (10 s)")
+    fast = driver.next_trial()
+    assert run_folds(driver, clock, fast.number, [1.0]) == [False]  # 1 s + ~3 s: in time
+
+
+def test_before_any_trial_completes_the_reserve_keeps_time_for_a_fit_on_a_sample(tmp_path, clock):
+    driver = make_driver(tmp_path, rungs=(1 / 9, 1 / 3), n_folds=1)
+    driver.budget = Budget(time_budget=10.0, n_trials=None, trial_timeout=None)
+    assert driver.refit_reserve() == 1.0  # nothing measured yet: the budget's default
+    spec = driver.next_trial()
+    run_folds(driver, clock, spec.number, [3.0])
+    driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, rung_scores=[0.9]))
+    assert driver.refit_reserve() == 3.0 * REFIT_SAFETY + WORKER_RESTART_S  # the first rung's fit, again
