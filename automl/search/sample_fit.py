@@ -39,19 +39,34 @@ def choose_sample_fit(records: list[dict], rungs: tuple[float, ...], n_train_row
     """The best trial at the largest row fraction whose fit (timed at its rung) fits in ``seconds_left``;
     with ``beat``, only a rung score better than it (a finished trial's, on the same holdout rows)."""
     sign = 1.0 if greater_is_better else -1.0
-    options = []
-    for r in records:
-        if r["status"] == COMPLETE:  # its score on all rows is the better measure of it
-            continue
-        for k, (score, seconds) in enumerate(zip(r.get("rung_scores") or [], r.get("rung_fit_s") or [])):
-            if beat is not None and not sign * score > sign * beat:
-                continue
-            if k < len(rungs) and seconds * REFIT_SAFETY + WORKER_RESTART_S < seconds_left:
-                options.append((rungs[k], sign * score, score, r))
+    options = [(rungs[k], sign * score, score, r) for k, score, seconds, r in _rungs(records, rungs, sign, beat)
+               if sample_fit_seconds(seconds) < seconds_left]
     if not options:
         return None
     fraction, _, score, record = max(options, key=lambda o: (o[0], o[1]))
     return SampleChoice({**record, "score": score}, max(1, int(fraction * n_train_rows)))
+
+
+def sample_fit_reserve(records: list[dict], rungs: tuple[float, ...], greater_is_better: bool,
+                       beat: float | None = None) -> float:
+    """Seconds to keep back for the cheapest fit on a sample that would be exported now (0: none would)."""
+    sign = 1.0 if greater_is_better else -1.0
+    return min((sample_fit_seconds(seconds) for _, _, seconds, _ in _rungs(records, rungs, sign, beat)), default=0.0)
+
+
+def sample_fit_seconds(rung_seconds: float) -> float:
+    """A fit on a rung's rows, timed at that rung, with a margin and a fresh worker's start."""
+    return rung_seconds * REFIT_SAFETY + WORKER_RESTART_S
+
+
+def _rungs(records: list[dict], rungs: tuple[float, ...], sign: float, beat: float | None):
+    """``(rung, score, seconds, record)`` of each unfinished trial's rungs (better than ``beat``, if given)."""
+    for r in records:
+        if r["status"] == COMPLETE:  # its score on all rows is the better measure of it
+            continue
+        for k, (score, seconds) in enumerate(zip(r.get("rung_scores") or [], r.get("rung_fit_s") or [])):
+            if k < len(rungs) and (beat is None or sign * score > sign * beat):
+                yield k, score, seconds, r
 
 
 def fit_on_a_sample(backend, driver, deadline: float, n_rows: int, beat: dict | None = None, keep_s: float = 0.0):
