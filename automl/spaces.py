@@ -172,27 +172,30 @@ def _check_keys(mapping: dict, allowed: set[str], where: str, what: str) -> None
             raise SearchSpaceError(f"{where}: unknown {what} {key!r}.{did_you_mean(key, allowed)} Allowed: {sorted(allowed)}.")
 
 
-def check_param_names(family, task: str, space: Space) -> None:
-    """Fail on a user's space that names a parameter the family's model does not take.
+def check_param_names(family, task: str, space: Space, *, trust_family_space: bool = True) -> None:
+    """Fail on a space that names a parameter the family's model does not take.
 
     XGBoost and LightGBM keep unknown keyword arguments and ignore them, so a misspelt name
     (``max_dept``) would search nothing, silently. Known: what the model built at the space's
     default point reports in ``get_params(deep=True)``, the names ``make`` translates
-    (``derived_params``), those the pipeline takes (``prior_weight``, ``target_transform``) and the
-    built-in space's. A model that cannot be built at the default is left to its trials to report.
+    (``derived_params``), those the pipeline takes (``prior_weight``, ``target_transform``) and,
+    with ``trust_family_space`` (a user's space replacing a family's), the family's own space's
+    (register_family checks that one itself). A model that cannot be built at the default is left
+    to its trials to report.
     """
     from automl.families.base import FitContext
     from automl.pipeline import PIPELINE_PARAMS as special
 
     known = special | set(family.derived_params)
-    if family.space is not None or (default_dir() / f"{family.name}.yaml").is_file():
+    if trust_family_space and (family.space is not None or (default_dir() / f"{family.name}.yaml").is_file()):
         known |= set(load_space(family, task).distributions)
     unknown = sorted(set(space.distributions) - known)
     if not unknown:
         return
     ctx = FitContext(task=task, n_rows=1000, n_classes=0 if task == REGRESSION else 3)
     try:
-        model = family.make({k: v for k, v in space.default.items() if k not in special}, ctx)
+        # built without the names in question: a model that keeps unknown keyword arguments reports them back
+        model = family.make({k: v for k, v in space.default.items() if k not in special and k not in unknown}, ctx)
         known |= {name.rsplit("__", 1)[-1] for name in model.get_params(deep=True)}
     except Exception:
         return

@@ -108,7 +108,7 @@ def register_family(
             then put back on the training class priors (see ``pipeline.EncodedLabelClassifier``).
         replace: allow replacing a family with the same name.
     """
-    from automl.spaces import load_space
+    from automl.spaces import check_param_names, load_space
 
     _check_registration(name, make, prep)
     tasks = frozenset([tasks] if isinstance(tasks, str) else tasks)
@@ -119,8 +119,8 @@ def register_family(
         raise ConfigError(f"A family named {name!r} is already registered; pass replace=True to replace it.")
     family = ModelFamily(name=name, tasks=tasks, make=make, prep=prep, derived_params=frozenset(derived_params),
                          space=Path(space) if isinstance(space, str) else space, log_loss_fit=log_loss_fit)
-    for task in tasks:
-        load_space(family, task)  # fail now, not mid-search, on a bad space
+    for task in tasks:  # fail now, not mid-search, on a bad space
+        check_param_names(family, task, load_space(family, task), trust_family_space=False)
     _FAMILIES[name] = family
     return family
 

@@ -192,6 +192,26 @@ def test_register_family_refuses_what_would_fail_in_every_trial(name, kwargs, ma
     assert name not in all_families() or name in BUILTIN
 
 
+def make_xgboost(params, ctx):
+    from xgboost import XGBClassifier
+
+    return XGBClassifier(n_estimators=20, **params)
+
+
+def test_register_family_refuses_a_space_parameter_its_model_would_silently_ignore():
+    """XGBoost keeps unknown keyword arguments: a misspelt name searched nothing and no trial failed."""
+    from automl.errors import SearchSpaceError
+    from automl.families.registry import register_family, unregister_family
+
+    space = {"params": {"max_dept": {"type": "int", "low": 2, "high": 8}}, "default": {"max_dept": 4}}
+    with pytest.raises(SearchSpaceError, match="'max_dept' is not one that its model takes. Did you mean 'max_depth'"):
+        register_family("my_xgb", make_xgboost, space, tasks="binary")
+    assert "my_xgb" not in all_families()
+    space = {"params": {"max_depth": {"type": "int", "low": 2, "high": 8}}, "default": {"max_depth": 4}}
+    register_family("my_xgb", make_xgboost, space, tasks="binary")
+    unregister_family("my_xgb")
+
+
 def test_register_family_takes_one_task_as_a_string_and_unregister_names_unknown_families():
     from automl.families.registry import register_family, unregister_family
 

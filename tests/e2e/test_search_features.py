@@ -108,11 +108,12 @@ def test_user_search_space_replaces_a_family_space(breast_cancer, out_dir, tmp_p
 
 def test_a_parameter_the_model_does_not_take_is_named(breast_cancer, out_dir):
     # XGBoost keeps unknown keyword arguments and ignores them: max_dept would have searched nothing, silently
-    def space(name):
-        return {"xgboost": {"params": {name: {"type": "int", "low": 2, "high": 9}}}}
+    def space(name, default=None):
+        return {"xgboost": {"params": {name: {"type": "int", "low": 2, "high": 9}}, **({"default": default} if default else {})}}
 
-    with pytest.raises(SearchSpaceError, match="xgboost: parameter 'max_dept' is not one that its model takes. Did you mean 'max_depth'"):
-        automl.fit(breast_cancer, "target", n_trials=1, output_dir=out_dir, include=["xgboost"], search_space=space("max_dept"))
+    for bad in (space("max_dept"), space("max_dept", {"max_dept": 4})):  # with it in the default, XGBoost reported it back
+        with pytest.raises(SearchSpaceError, match="xgboost: parameter 'max_dept' is not one that its model takes. Did you mean 'max_depth'"):
+            automl.fit(breast_cancer, "target", n_trials=1, output_dir=out_dir, include=["xgboost"], search_space=bad)
     assert not any(out_dir.iterdir())  # no run folder left holding only run.json and folds.npy
     # a real XGBoost parameter that the built-in space does not search is taken, and reaches the model
     res = automl.fit(breast_cancer, "target", n_trials=2, output_dir=out_dir, include=["xgboost"], ensemble=False,
