@@ -231,7 +231,7 @@ class SearchDriver:
         gib = self.metric.greater_is_better
         if not best:
             return max(self.budget.default_reserve(), sample_fit_reserve(self.records, self.rungs, gib))
-        needed = sum(refit_estimate(r["fit_time_s"], self.n_folds, self.n_rows, self.n_train_rows)
+        needed = sum(refit_estimate(r["fit_time_s"], self.n_folds, self.n_rows, self.n_train_rows, self.rungs)
                      for r in families_first(best)[:RESERVE_REFITS])
         if self.n_folds == 1:
             needed += sample_fit_reserve(self.records, self.rungs, gib, beat=best[0]["score"])

@@ -44,12 +44,12 @@ class FinalFit:
     def cost(self, record: dict) -> float:
         """Estimated seconds to fit ``record``'s trial this way."""
         if self.mode == BAG:
-            return bag_estimate(record["fit_time_s"], self.driver.n_folds)
+            return bag_estimate(record["fit_time_s"], self.driver.n_folds, self.driver.rungs)
         return self._refit_cost(record)
 
     def _refit_cost(self, record: dict) -> float:
         d = self.driver
-        return refit_estimate(record["fit_time_s"], d.n_folds, d.n_rows, d.n_train_rows)
+        return refit_estimate(record["fit_time_s"], d.n_folds, d.n_rows, d.n_train_rows, d.rungs)
 
     def fit(self, record: dict):
         """The fitted model of ``record``'s trial (a Pipeline, or a bag of them), or an error string."""

@@ -48,3 +48,15 @@ def test_the_search_keeps_back_the_refits_of_the_three_best_families(tmp_path, c
     clock.now = stop_at + 0.01
     assert driver.next_trial() is None
 
+
+
+def test_the_refit_estimate_leaves_out_the_row_fraction_fits():
+    """A finished trial's fit time holds its rung fits too (a ninth and a third of the fold's rows, on a
+    holdout): counted as fold time they made the estimate 1.44 times the fold's, and large tables ended early."""
+    from automl.search.budget import REFIT_SAFETY, bag_estimate
+
+    # 13 s = a 9 s fold + 3 s + 1 s of rungs; all rows are 1.25 x the fold's training rows
+    assert refit_estimate(13.0, 1, 1000, 800, rungs=(1 / 9, 1 / 3)) == pytest.approx(9.0 * 1.25 * REFIT_SAFETY + 0.5)
+    assert refit_estimate(13.0, 1, 1000, 800) == pytest.approx(13.0 * 1.25 * REFIT_SAFETY + 0.5)  # no rungs: all fold time
+    # 3 folds of 6 s and a third-of-a-fold rung of 2 s
+    assert bag_estimate(20.0, 3, rungs=(1 / 3,)) == pytest.approx(18.0 * REFIT_SAFETY + 0.6)

@@ -116,7 +116,7 @@ def test_the_reserve_keeps_time_for_the_fit_on_a_sample_that_would_be_exported(t
     driver.finish(TrialResult(sampled.number, sampled.family.name, sampled.params, PRUNED, score=0.9, rung_scores=[0.9]))
     sample_fit = 4.0 * REFIT_SAFETY + WORKER_RESTART_S  # 7.5 s
     assert driver.refit_reserve() == sample_fit
-    refit = refit_estimate(2.0, 1, 1000, 800)
+    refit = refit_estimate(2.0, 1, 1000, 800, (1 / 9, 1 / 3))
     for n_done, (score, also_sample) in enumerate([(0.8, True), (0.95, False)], 1):  # worse than the rung, then better
         done = driver.next_trial()
         clock.now += 2.0
