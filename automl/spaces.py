@@ -201,5 +201,6 @@ def check_param_names(family, task: str, space: Space, *, trust_family_space: bo
         return
     unknown = [name for name in unknown if name not in known]
     if unknown:
+        translated = "" if trust_family_space else " (one your make() translates goes in register_family(derived_params=...))"
         raise SearchSpaceError(f"{family.name}: parameter {unknown[0]!r} is not one that its model takes."
-                               f"{did_you_mean(unknown[0], known)} See the model's get_params() for the names.")
+                               f"{did_you_mean(unknown[0], known)} See the model's get_params() for the names{translated}.")

@@ -39,7 +39,7 @@ def choose_sample_fit(records: list[dict], rungs: tuple[float, ...], n_train_row
     """The best trial at the largest row fraction whose fit (timed at its rung) fits in ``seconds_left``;
     with ``beat``, only a rung score better than it (a finished trial's, on the same holdout rows)."""
     sign = 1.0 if greater_is_better else -1.0
-    options = [(rungs[k], sign * score, score, r) for k, score, seconds, r in _rungs(records, rungs, sign, beat)
+    options = [(rungs[k], sign * score, score, r) for k, score, seconds, r in _rung_options(records, rungs, sign, beat)
                if sample_fit_seconds(seconds) < seconds_left]
     if not options:
         return None
@@ -51,7 +51,7 @@ def sample_fit_reserve(records: list[dict], rungs: tuple[float, ...], greater_is
                        beat: float | None = None) -> float:
     """Seconds to keep back for the cheapest fit on a sample that would be exported now (0: none would)."""
     sign = 1.0 if greater_is_better else -1.0
-    return min((sample_fit_seconds(seconds) for _, _, seconds, _ in _rungs(records, rungs, sign, beat)), default=0.0)
+    return min((sample_fit_seconds(seconds) for _, _, seconds, _ in _rung_options(records, rungs, sign, beat)), default=0.0)
 
 
 def sample_fit_seconds(rung_seconds: float) -> float:
@@ -59,7 +59,7 @@ def sample_fit_seconds(rung_seconds: float) -> float:
     return rung_seconds * REFIT_SAFETY + WORKER_RESTART_S
 
 
-def _rungs(records: list[dict], rungs: tuple[float, ...], sign: float, beat: float | None):
+def _rung_options(records: list[dict], rungs: tuple[float, ...], sign: float, beat: float | None):
     """``(rung, score, seconds, record)`` of each unfinished trial's rungs (better than ``beat``, if given)."""
     for r in records:
         if r["status"] == COMPLETE:  # its score on all rows is the better measure of it

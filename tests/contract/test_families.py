@@ -212,6 +212,23 @@ def test_register_family_refuses_a_space_parameter_its_model_would_silently_igno
     unregister_family("my_xgb")
 
 
+def make_logistic_from_log_c(params, ctx):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=10.0 ** params.get("log_C", 0.0))
+
+
+def test_a_parameter_that_make_translates_is_declared_as_derived():
+    from automl.errors import SearchSpaceError
+    from automl.families.registry import register_family, unregister_family
+
+    space = {"params": {"log_C": {"type": "float", "low": -2.0, "high": 2.0}}, "default": {"log_C": 0.0}}
+    with pytest.raises(SearchSpaceError, match=r"'log_C' is not one .* register_family\(derived_params=\.\.\.\)"):
+        register_family("my_logc", make_logistic_from_log_c, space, tasks="binary")
+    register_family("my_logc", make_logistic_from_log_c, space, tasks="binary", derived_params=["log_C"])
+    unregister_family("my_logc")
+
+
 def test_register_family_takes_one_task_as_a_string_and_unregister_names_unknown_families():
     from automl.families.registry import register_family, unregister_family
 
