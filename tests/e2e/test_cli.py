@@ -155,8 +155,8 @@ def _damage(run_dir: Path, tmp_path: Path, name: str, how) -> Path:
     ("info", "run.json", lambda p: p.write_text(""), "run.json' cannot be read \\(JSONDecodeError"),
     ("leaderboard", "run.json", lambda p: p.write_text('{"task": "binary"}'), "lacks target, metric, greater_is_better"),
     ("leaderboard", "leaderboard.csv", lambda p: p.write_text(""), "leaderboard of .* cannot be read"),
-    ("predict", "model/model.joblib", lambda p: p.unlink(), "cannot be read \(FileNotFoundError"),
-    ("predict", "model/model.joblib", lambda p: p.write_bytes(p.read_bytes()[:100]), "cannot be read \(UnpicklingError"),
+    ("predict", "model/model.joblib", lambda p: p.unlink(), "cannot be read \\(FileNotFoundError"),
+    ("predict", "model/model.joblib", lambda p: p.write_bytes(p.read_bytes()[:100]), "cannot be read \\(UnpicklingError"),
     ("predict", "model/model.json", lambda p: p.write_text('{"format": 99}'), "saved by a newer automl"),
 ])
 def test_a_damaged_run_folder_is_one_line(finished_run, csv, tmp_path, command, name, how, needle):

@@ -21,7 +21,7 @@ def test_a_bag_that_cannot_finish_is_not_started():
         def refit_many(self, specs, deadline):
             raise AssertionError("the bag should not have been started")
 
-    driver = SimpleNamespace(n_folds=5, n_rows=1000, n_train_rows=800, spec_for=lambda record: None)
+    driver = SimpleNamespace(n_folds=5, n_rows=1000, n_train_rows=800, rungs=(), spec_for=lambda record: None)
     final = FinalFit(BAG, NoBackend(), driver, time.monotonic() + 30.0, "binary", None)
     out = final.fit({"trial": 3, "family": "xgboost", "fit_time_s": 40.0})  # its CV took 40 s: a bag needs ~60 s
     assert isinstance(out, str) and "the bag needs" in out  # -> _fit_best refits it instead
