@@ -40,7 +40,7 @@ def choose_sample_fit(records: list[dict], rungs: tuple[float, ...], n_train_row
     with ``beat``, only a rung score better than it (a finished trial's, on the same holdout rows)."""
     sign = 1.0 if greater_is_better else -1.0
     options = [(rungs[k], sign * score, score, r) for k, score, seconds, r in _rung_options(records, rungs, sign, beat)
-               if sample_fit_seconds(seconds) < seconds_left]
+               if _sample_fit_seconds(seconds) < seconds_left]
     if not options:
         return None
     fraction, _, score, record = max(options, key=lambda o: (o[0], o[1]))
@@ -51,10 +51,10 @@ def sample_fit_reserve(records: list[dict], rungs: tuple[float, ...], greater_is
                        beat: float | None = None) -> float:
     """Seconds to keep back for the cheapest fit on a sample that would be exported now (0: none would)."""
     sign = 1.0 if greater_is_better else -1.0
-    return min((sample_fit_seconds(seconds) for _, _, seconds, _ in _rung_options(records, rungs, sign, beat)), default=0.0)
+    return min((_sample_fit_seconds(seconds) for _, _, seconds, _ in _rung_options(records, rungs, sign, beat)), default=0.0)
 
 
-def sample_fit_seconds(rung_seconds: float) -> float:
+def _sample_fit_seconds(rung_seconds: float) -> float:
     """A fit on a rung's rows, timed at that rung, with a margin and a fresh worker's start."""
     return rung_seconds * REFIT_SAFETY + WORKER_RESTART_S
 
