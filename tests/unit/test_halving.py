@@ -42,19 +42,22 @@ def recording_family(rows_seen: list[int]) -> ModelFamily:
 def test_rungs_fit_on_row_fractions_of_fold_0_then_every_fold(data):
     rows_seen, steps = [], []
     spec = TrialSpec(0, recording_family(rows_seen), {}, rungs=(0.1, 0.3))
-    res = evaluate(data, spec, lambda step, value: steps.append((step, value)) and False)
+    res = evaluate(data, spec, lambda step, value, seconds: steps.append((step, value, seconds)) and False)
     n_train = len(fold_indices(data.fold_id, 0)[0])
     assert res.status == COMPLETE, res.error
     assert rows_seen[:2] == [int(0.1 * n_train), int(0.3 * n_train)]  # the rungs, then the 3 folds
     assert rows_seen[2:] == [len(fold_indices(data.fold_id, i)[0]) for i in range(3)]
-    assert [s for s, _ in steps] == [0, 1, 2, 3]  # 2 rungs, then folds 0 and 1 (the last fold is not reported)
-    assert [v for _, v in steps[:2]] == res.rung_scores
+    assert [s for s, _, _ in steps] == [0, 1, 2, 3]  # 2 rungs, then folds 0 and 1 (the last fold is not reported)
+    assert [v for _, v, _ in steps[:2]] == res.rung_scores
+    # each step's own fit and prediction seconds (the driver times rungs by them): all but the last fold's
+    seconds = [t for _, _, t in steps]
+    assert all(t > 0 for t in seconds) and sum(seconds) < res.fit_time_s + res.predict_time_s
     assert len(res.fold_scores) == 3 and res.score == pytest.approx(np.mean(res.fold_scores))
     assert not np.isnan(res.oof).any()
 
 
 def test_a_trial_pruned_on_a_rung_never_fits_a_fold(data):
     rows_seen = []
-    res = evaluate(data, TrialSpec(0, recording_family(rows_seen), {}, rungs=(0.1, 0.3)), lambda step, value: True)
+    res = evaluate(data, TrialSpec(0, recording_family(rows_seen), {}, rungs=(0.1, 0.3)), lambda step, value, seconds: True)
     assert res.status == PRUNED and len(rows_seen) == 1
     assert res.fold_scores == [] and res.score == res.rung_scores[0] and res.oof is None

@@ -27,12 +27,14 @@ def make_driver(tmp_path, rungs: tuple[float, ...] = (), n_folds: int = 5) -> Se
                         n_folds=n_folds, seed=0, n_jobs=1, rungs=rungs)
 
 
-def run_folds(driver: SearchDriver, clock: Clock, number: int, step_seconds: list[float]) -> list[bool]:
-    """Report one step after each of ``step_seconds``; the driver's answers (True: stop)."""
+def run_folds(driver: SearchDriver, clock: Clock, number: int, step_seconds: list[float], start_up: float = 0.0) -> list[bool]:
+    """Report one step after each of ``step_seconds`` (the first also after the worker's ``start_up``);
+    the driver's answers (True: stop)."""
     answers = []
+    clock.now += start_up
     for step, seconds in enumerate(step_seconds):
         clock.now += seconds
-        answers.append(driver.report(number, step, 0.9))
+        answers.append(driver.report(number, step, 0.9, seconds))
     return answers
 
 
@@ -101,6 +103,16 @@ def test_a_holdout_trial_is_paced_from_rung_to_rung(tmp_path, clock):
                                            " its rows would run past the trial time limit (10 s)")
     fast = driver.next_trial()
     assert run_folds(driver, clock, fast.number, [1.0]) == [False]  # 1 s + ~3 s: in time
+
+
+def test_a_rung_is_timed_by_the_worker_not_from_the_trials_hand_out(tmp_path, clock):
+    """The first rung reported after the worker's start-up (3 s here) would otherwise count it as fit time:
+    the next rung, 3x the rows, would then look like 12 s instead of 3 s and the trial would be stopped."""
+    driver = make_driver(tmp_path, rungs=(1 / 9, 1 / 3), n_folds=1)
+    spec = driver.next_trial()
+    assert run_folds(driver, clock, spec.number, [1.0], start_up=3.0) == [False]  # 4 s + ~3 s: within 10 s
+    driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, rung_scores=[0.9]))
+    assert driver.records[-1]["rung_fit_s"] == [1.0]  # what the sample fit's reserve is timed from
 
 
 def test_the_reserve_keeps_time_for_the_fit_on_a_sample_that_would_be_exported(tmp_path, clock):
