@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import signal
 import sys
@@ -14,6 +15,21 @@ from automl.errors import AutoMLError, ConfigError
 from automl.task import CLUSTERING
 
 INTERRUPTED = 130
+# fit()'s argument names, as errors from it say them, and the flags of `automl search` that set them
+FLAGS = {"time_budget": "--time-budget", "n_trials": "--trials", "task": "--task", "metric": "--metric",
+         "include": "--include", "keep_columns": "--keep", "search_space": "--search-space", "output_dir": "--output",
+         "seed": "--seed", "workers": "--workers", "ray_address": "--ray-address", "final_fit": "--final-fit",
+         "storage": "--storage", "resume": "--resume", "target": "--target"}
+_ARGUMENT = re.compile(r"(?<![\w.])(" + "|".join(FLAGS) + r")=(\S?)")
+
+
+def as_flags(message: str) -> str:
+    """``message`` with fit()'s ``name=`` in the CLI's words: "remove it from include=." -> "from --include."."""
+    def flag(m: re.Match) -> str:
+        value = m.group(2)
+        return FLAGS[m.group(1)] + (" " if value and value not in ".,;:)" else "") + value
+
+    return _ARGUMENT.sub(flag, message)
 
 
 class _CtrlC:
@@ -69,6 +85,7 @@ def run_search_command(args: Namespace) -> int:
                              ensemble=args.ensemble, final_fit=args.final_fit, storage=args.storage,
                              keep_columns=args.keep.split(",") if args.keep else None)
         except AutoMLError as exc:
+            exc.args = (as_flags(str(exc)), *exc.args[1:])  # the user typed flags, not fit()'s arguments
             if not stop.is_set():
                 raise
             print(f"Stopped: {exc}", file=sys.stderr)
