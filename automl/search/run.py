@@ -135,6 +135,7 @@ def _new_run(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
         "n_rows": len(X), "classes": None if classes is None else [jsonable(c) for c in classes],
         "schema": profile.to_json(), "limits": cfg.limits(), "versions": {**versions(), "python": platform.python_version()},
         "search_space": cfg.search_space if isinstance(cfg.search_space, (dict, type(None))) else str(cfg.search_space),
+        "sampler": _class_name(cfg.sampler), "pruner": _class_name(cfg.pruner),  # None: automl's own
     }
     run_info["study"] = where_study_lives(cfg.storage, store)
     store.write_json("run.json", run_info)
@@ -163,7 +164,26 @@ def _resume(X, y, target, cfg: SearchConfig, fingerprint: str) -> Prepared:
     keep = info.get("keep_columns")
     if cfg.keep_columns is not None and list(cfg.keep_columns) != list(keep or []):
         raise ConfigError(f"keep_columns= cannot change when resuming (the run kept {keep or 'none'}).")
+    _say_if_the_optuna_objects_differ(info, cfg)
     return Prepared(X, y, info["task"], metric, _profile(X, keep), classes, y_fit, store.load_folds(), store, info)
+
+
+def _class_name(obj) -> str | None:
+    return None if obj is None else type(obj).__name__
+
+
+def _say_if_the_optuna_objects_differ(info: dict, cfg: SearchConfig) -> None:
+    """Optuna keeps no sampler or pruner with a study: each session passes its own. A run searched with
+    a sampler of the user's and resumed without one would go on with automl's TPE, unannounced."""
+    for name, given in (("sampler", cfg.sampler), ("pruner", cfg.pruner)):
+        recorded = info.get(name)
+        if recorded is not None and given is None:
+            logger.warning("This run was searched with %s=%s; Optuna does not store it with the study, so this"
+                           " session uses automl's default %s. Pass %s=%s(...) again to go on with it.", name,
+                           recorded, name, name, recorded)
+        elif recorded != _class_name(given):
+            logger.info("This session's %s is %s (the run's earlier sessions: %s).", name, _class_name(given),
+                        recorded or "automl's default")
 
 
 def _folds(y_fit: np.ndarray | None, classes: np.ndarray | None, task: str, cfg: SearchConfig, n_rows: int,

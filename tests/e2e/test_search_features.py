@@ -248,6 +248,24 @@ def test_no_row_rungs_when_pruning_is_off(out_dir):
     assert [t["rung_scores"] for t in _trials(more)] == [[]] * 5
 
 
+def test_a_resume_without_the_runs_own_sampler_says_so(breast_cancer, out_dir, caplog):
+    """Optuna stores no sampler with a study: resumed without one, a CMA-ES or random search would go on
+    with automl's TPE, unannounced."""
+    from optuna.samplers import RandomSampler
+
+    res = automl.fit(breast_cancer, "target", n_trials=2, include=["linear"], output_dir=out_dir,
+                     sampler=RandomSampler(seed=0))
+    assert json.loads((res.run_dir / "run.json").read_text())["sampler"] == "RandomSampler"
+    with caplog.at_level("WARNING", logger="automl"):
+        automl.fit(breast_cancer, "target", n_trials=1, resume=res.run_dir)
+    assert "searched with sampler=RandomSampler; Optuna does not store it" in caplog.text
+    assert "pruner=" not in caplog.text  # the run's pruner was automl's own
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="automl"):
+        automl.fit(breast_cancer, "target", n_trials=1, resume=res.run_dir, sampler=RandomSampler(seed=1))
+    assert "Optuna does not store" not in caplog.text
+
+
 def _make_fragile(params, ctx):
     from sklearn.linear_model import LogisticRegression
 
