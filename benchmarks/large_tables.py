@@ -20,6 +20,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -146,7 +147,10 @@ def main() -> None:
     if not args.report:
         out.parent.mkdir(parents=True, exist_ok=True)
         for name in args.cases.split(","):
-            proc = subprocess.run([sys.executable, __file__, "--one", name], capture_output=True, text=True, timeout=900)
+            # from a neutral folder: a commit older than launch.py's _HOME started its workers with `python -m`,
+            # which imports the automl of the working directory (PYTHONPATH=<worktree> from here measured a mix)
+            proc = subprocess.run([sys.executable, __file__, "--one", name], capture_output=True, text=True, timeout=900,
+                                  cwd=tempfile.gettempdir())
             lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
             row = json.loads(lines[-1][7:]) if lines else {"case": name, "error": proc.stderr.strip()[-300:]}
             with out.open("a") as fh:

@@ -1,5 +1,5 @@
-"""Entry point of a worker process: ``python -m automl.search._child READ_FD WRITE_FD N_THREADS``,
-or ``main`` in a process forked by the zygote (``_zygote.py``, Linux).
+"""Entry point of a worker process: ``main(READ_FD, WRITE_FD, N_THREADS)`` in a fresh interpreter
+(launch.py), or in a process forked by the zygote (``_zygote.py``, Linux).
 
 Started with subprocess or forked (never multiprocessing), so the user's ``__main__`` is never
 re-imported. Messages are pickled (cloudpickle from the parent, so functions defined in

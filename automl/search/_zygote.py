@@ -1,4 +1,4 @@
-"""Entry point of the zygote: ``python -m automl.search._zygote SOCKET_FD`` (Linux).
+"""Entry point of the zygote: ``main(SOCKET_FD)`` in a fresh interpreter started by launch.py (Linux).
 
 It imports what a worker needs (scikit-learn, pandas, automl's evaluation: ~2 s here) once, then
 forks a worker per request, so a worker is ready in milliseconds instead of seconds. It stays

@@ -1,6 +1,6 @@
 """How a worker process is started: forked by a warm zygote (Linux), or a fresh interpreter.
 
-A fresh ``python -m automl.search._child`` spends ~2 s importing scikit-learn and pandas before
+A fresh interpreter running ``automl.search._child`` spends ~2 s importing scikit-learn and pandas before
 it can run a trial, and a search pays that again after every trial it kills. On Linux one zygote
 per search process (``_zygote.py``) pays it once and forks ready workers from then on: a
 restart after a timeout, and every later ``fit`` in the same process (a notebook, the tests),
@@ -18,6 +18,12 @@ import socket
 import subprocess
 import sys
 import threading
+from pathlib import Path
+
+# The folder this search process imported automl from. A worker imports automl from there too: `python -m`
+# would put the working directory first on sys.path, so an `automl` folder there (another checkout, a
+# user's package of that name) would run trials with other code than the search's.
+_HOME = str(Path(__file__).resolve().parents[2])
 
 
 def launch(read_fd: int, write_fd: int, n_threads: int):
@@ -29,8 +35,14 @@ def launch(read_fd: int, write_fd: int, n_threads: int):
             return _zygote().fork(read_fd, write_fd, n_threads, env)
         except OSError:  # the zygote died (killed from outside): a fresh interpreter this time
             _forget_zygote()
-    cmd = [sys.executable, "-m", "automl.search._child", str(read_fd), str(write_fd), str(n_threads)]
+    cmd = _python(f"from automl.search._child import main; main({read_fd}, {write_fd}, {n_threads})")
     return subprocess.Popen(cmd, pass_fds=(read_fd, write_fd), start_new_session=True, env=env)
+
+
+def _python(code: str) -> list[str]:
+    """A fresh interpreter that imports automl from ``_HOME``, then runs ``code`` with the usual sys.path."""
+    first = f"import sys; sys.path.insert(0, {_HOME!r}); import automl; sys.path.remove({_HOME!r})"
+    return [sys.executable, "-c", f"{first}; {code}"]
 
 
 def warm_up() -> None:
@@ -49,7 +61,7 @@ class Zygote:
     def __init__(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "automl.search._zygote", str(theirs.fileno())],
+        self.proc = subprocess.Popen(_python(f"from automl.search._zygote import main; main({theirs.fileno()})"),
                                      pass_fds=(theirs.fileno(),), start_new_session=True, env=env)
         theirs.close()
         self._sock = ours

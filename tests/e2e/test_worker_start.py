@@ -75,3 +75,33 @@ def test_without_the_zygote_a_worker_is_a_fresh_interpreter(breast_cancer, tmp_p
     seen = seen_by_trial(breast_cancer, tmp_path / "a")
     assert int(seen["ppid"]) == os.getpid()  # our own child, not the zygote's
     assert seen["mark"] == "fresh"
+
+
+@pytest.mark.parametrize("zygote", [True, False], ids=["zygote", "fresh-interpreter"])
+def test_workers_import_the_searchs_automl_not_a_folder_of_that_name_in_the_working_directory(tmp_path, zygote):
+    """`python -m` puts the working directory first on sys.path: run from a checkout of another automl
+    version (or beside a user's package named automl), the workers imported that one."""
+    import subprocess
+    import sys
+    import textwrap
+
+    if zygote and not launch._zygote_supported():
+        pytest.skip("the zygote is Linux-only (fork + pidfd)")
+    cwd = tmp_path / "project"
+    (cwd / "automl" / "search").mkdir(parents=True)
+    (cwd / "automl" / "__init__.py").write_text("raise ImportError('the automl folder in the working directory')\n")
+    (cwd / "automl" / "search" / "__init__.py").write_text("")
+    script = tmp_path / "fit.py"  # outside cwd: the script's own folder comes first on the search's sys.path
+    script.write_text(textwrap.dedent(f"""
+        import automl
+        from automl.search import launch
+        from sklearn.datasets import load_breast_cancer
+        if not {zygote}:
+            launch._zygote_supported = lambda: False
+        res = automl.fit(load_breast_cancer(as_frame=True).frame, "target", n_trials=1, include=["linear"],
+                         output_dir={str(tmp_path / "runs")!r}, ensemble=False)
+        print("status", res.leaderboard["status"].tolist())
+    """))
+    proc = subprocess.run([sys.executable, str(script)], cwd=cwd, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "status ['complete']" in proc.stdout
