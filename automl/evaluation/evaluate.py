@@ -1,8 +1,10 @@
 """Evaluate one trial: a pure function of (data, folds, family, params) that any backend can run.
 
-It never touches Optuna or the run folder. A ``report(step, value, seconds) -> bool`` callback
-receives a score after each step, with the seconds that step's fit and prediction took in the worker
-(the driver's own clock would also count the worker's start-up), and answers whether to prune. On large data a trial first
+It never touches Optuna or the run folder. A ``report(step, value, fit_s, predict_s) -> bool``
+callback receives a score after each step, with the seconds that step's fit and prediction took in
+the worker (the driver's own clock would also count the worker's start-up, and a row-fraction rung's
+prediction is on all of fold 0's validation rows: it does not grow with the rung), and answers
+whether to prune. On large data a trial first
 fits on growing row fractions of fold 0's training rows (``TrialSpec.rungs``: successive
 halving over rows), one step each; then each fold is a step, reporting the running mean.
 Clustering trials have no folds (evaluation/clustering.py).
@@ -92,7 +94,7 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def evaluate(data: EvalData, spec: TrialSpec, report: Callable[[int, float, float], bool] | None = None) -> TrialResult:
+def evaluate(data: EvalData, spec: TrialSpec, report: Callable[[int, float, float, float], bool] | None = None) -> TrialResult:
     """Cross-validate ``spec`` on ``data``; failures come back as a ``failed`` result, never raised."""
     res = TrialResult(spec.number, spec.family.name, dict(spec.params), COMPLETE, started_at=now_iso(),
                       worker=worker_name(), threads=spec.n_jobs)
@@ -118,13 +120,13 @@ def _run_folds(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> Non
     oof = _empty_oof(data) if spec.keep_oof or calibrates else None
     for i in range(k):
         train, val = fold_indices(data.fold_id, i)
-        before = _model_seconds(res)
+        before = (res.fit_time_s, res.predict_time_s)
         pred = _fit_predict(data, spec, train, val, res)
         res.fold_scores.append(data.metric(data.y[val], pred))
         if oof is not None:
             oof[val] = pred
         res.score = float(np.mean(res.fold_scores))
-        if report is not None and i < k - 1 and report(len(spec.rungs) + i, res.score, _model_seconds(res) - before):
+        if report is not None and i < k - 1 and report(len(spec.rungs) + i, res.score, *_since(res, before)):
             res.status = PRUNED
             return
     if calibrates:
@@ -158,10 +160,10 @@ def _run_rungs(data: EvalData, spec: TrialSpec, res: TrialResult, report) -> boo
     order = np.random.default_rng(spec.seed).permutation(train)
     for step, fraction in enumerate(spec.rungs):
         rows = np.sort(order[: max(1, int(fraction * len(train)))])
-        before = _model_seconds(res)
+        before = (res.fit_time_s, res.predict_time_s)
         res.rung_scores.append(data.metric(data.y[val], _fit_predict(data, spec, rows, val, res)))
         res.score = res.rung_scores[-1]
-        if report is not None and report(step, res.score, _model_seconds(res) - before):
+        if report is not None and report(step, res.score, *_since(res, before)):
             res.status = PRUNED
             return True
     res.score = None
@@ -186,8 +188,9 @@ def _fit_predict(data: EvalData, spec: TrialSpec, train: np.ndarray, val: np.nda
     return pred
 
 
-def _model_seconds(res: TrialResult) -> float:
-    return res.fit_time_s + res.predict_time_s
+def _since(res: TrialResult, before: tuple[float, float]) -> tuple[float, float]:
+    """Fit and predict seconds of the step since ``before`` (the two totals then)."""
+    return res.fit_time_s - before[0], res.predict_time_s - before[1]
 
 
 def predict_scores(model, X: pd.DataFrame, task: str, n_classes: int) -> np.ndarray:

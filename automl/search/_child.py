@@ -60,8 +60,8 @@ def main(read_fd: int, write_fd: int, n_threads: int) -> None:
     data = pickle.loads(inbox.recv_bytes())
     send(("ready", None))
 
-    def report(step: int, value: float, seconds: float) -> bool:
-        send(("step", (step, value, seconds)))
+    def report(step: int, value: float, fit_s: float, predict_s: float) -> bool:
+        send(("step", (step, value, fit_s, predict_s)))
         return bool(inbox.recv())
 
     while True:

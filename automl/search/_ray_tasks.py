@@ -22,13 +22,13 @@ class Mailbox:
     """
 
     def __init__(self) -> None:
-        self.pending: list[tuple[int, int, float, float]] = []
+        self.pending: list[tuple[int, int, float, float, float]] = []
         self.pruned: set[int] = set()
 
-    def post(self, number: int, step: int, value: float, seconds: float) -> None:
-        self.pending.append((number, step, value, seconds))
+    def post(self, number: int, step: int, value: float, fit_s: float, predict_s: float) -> None:
+        self.pending.append((number, step, value, fit_s, predict_s))
 
-    def take(self) -> list[tuple[int, int, float, float]]:
+    def take(self) -> list[tuple[int, int, float, float, float]]:
         out, self.pending = self.pending, []
         return out
 
@@ -49,8 +49,8 @@ def evaluate_task(data, spec, mailbox, n_threads: int):
     """Evaluate one trial on a Ray worker (no retry: a crash is recorded as a failed trial)."""
     from threadpoolctl import threadpool_limits
 
-    def report(step: int, value: float, seconds: float) -> bool:
-        mailbox.post.remote(spec.number, step, value, seconds)  # fire and forget: actor calls run in order
+    def report(step: int, value: float, fit_s: float, predict_s: float) -> bool:
+        mailbox.post.remote(spec.number, step, value, fit_s, predict_s)  # fire and forget: actor calls run in order
         return ray.get(mailbox.should_prune.remote(spec.number))
 
     with threadpool_limits(n_threads):

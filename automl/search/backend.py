@@ -96,8 +96,8 @@ class LocalBackend(SearchBackend):
         while (spec := driver.next_trial()) is not None:
             spec = self._with_free_cores(spec)
             deadline, why = driver.trial_deadline(spec.number)
-            result = self.worker.evaluate(spec, deadline, lambda step, value, seconds: driver.report(
-                spec.number, step, value, seconds), driver.stopping, why)
+            result = self.worker.evaluate(spec, deadline, lambda *step: driver.report(spec.number, *step),
+                                          driver.stopping, why)
             driver.finish(result)
 
     def refit(self, spec: TrialSpec, deadline: float):

@@ -91,16 +91,17 @@ class SearchDriver:
         clock = self._clocks[number]
         return clock.deadline, clock.limit
 
-    def report(self, number: int, step: int, value: float, seconds: float) -> bool:
+    def report(self, number: int, step: int, value: float, fit_s: float, predict_s: float) -> bool:
         """Record a step's running score and the seconds its fit and prediction took in the worker; True
         when the pruner says stop this trial, or when it would not finish before its deadline."""
         trial = self._running[number]
         trial.report(value, step)
         if step < len(self.rungs):  # kept for a trial killed later (search/sample_fit.py)
-            # the worker's seconds, not the driver's clock: a first rung timed from the hand-out also held the
-            # worker's start-up (3.7 s against a 2.4 s fit on 1,000,000 rows), and the sample fit's reserve and
-            # the pace of the next rung read it
-            self._clocks[number].rungs.append((value, seconds))
+            # the worker's seconds, not the driver's clock: timed from the trial's hand-out, a million rows' first
+            # rung took 4.0 s, of which 2.7 s fitting, 1.0 s predicting the 200,000 validation rows (which the next
+            # rung predicts again, and a fit on a sample never does) and the rest the worker's start; the pace of
+            # the next rung and the sample fit's reserve read it (10 s: no time left for that fit, no model)
+            self._clocks[number].rungs.append((value, fit_s, predict_s))
         return trial.should_prune() or self._would_overrun(number, step)
 
     def _would_overrun(self, number: int, step: int) -> bool:
@@ -132,13 +133,13 @@ class SearchDriver:
         pace of the rung just reported scaled to that fit's rows, would end past the deadline: killed there,
         the trial's time was lost (on 1,000,000 rows at 60 s, 4 of 5 trials ran into the kill; at 10 s the
         only trial ran into it on its second rung, and there was no model)."""
-        fraction, seconds = self.rungs[step], clock.rungs[-1][1]
+        fraction, (_, fit_s, predict_s) = self.rungs[step], clock.rungs[-1]
         following = self.rungs[step + 1] if step + 1 < len(self.rungs) else 1.0
-        if now + seconds * following / fraction <= clock.deadline:
+        if now + fit_s * following / fraction + predict_s <= clock.deadline:
             return False
         what = "all its rows" if following == 1.0 else f"{following:.0%} of its rows"
-        clock.stopped = (f"TimeoutError: stopped after its {fraction:.0%}-rows step ({seconds:.1f} s): the fit on {what}"
-                         f" would run past {clock.limit}")
+        clock.stopped = (f"TimeoutError: stopped after its {fraction:.0%}-rows step ({fit_s + predict_s:.1f} s): the fit"
+                         f" on {what} would run past {clock.limit}")
         return True
 
     def finish(self, result: TrialResult) -> None:
@@ -165,8 +166,8 @@ class SearchDriver:
             self.study.tell(trial, state=_state("FAIL"))
         record = to_record(result)
         if clock is not None and clock.rungs:  # the worker's result lacks them when it was killed
-            record["rung_scores"] = [score for score, _ in clock.rungs]
-            record["rung_fit_s"] = [round(seconds, 3) for _, seconds in clock.rungs]
+            record["rung_scores"] = [score for score, _, _ in clock.rungs]
+            record["rung_fit_s"] = [round(fit_s, 3) for _, fit_s, _ in clock.rungs]
         self.records.append(record)
         self.store.append_trial(record)
         self.flush(force=False)
@@ -248,7 +249,7 @@ class _Clock:
     limit: str
     paced_from: float | None = None
     stopped: str | None = None
-    rungs: list = dataclasses.field(default_factory=list)  # (score, seconds) of each row-fraction rung reported
+    rungs: list = dataclasses.field(default_factory=list)  # (score, fit_s, predict_s) of each row-fraction rung
 
 
 def to_record(result: TrialResult) -> dict:

@@ -157,7 +157,7 @@ class RayBackend(SearchBackend):
         ray = self._ray
         reports = ray.get(self._mailbox.take.remote())
         running = driver.running()
-        prune = [n for n, step, value, seconds in reports if n in running and driver.report(n, step, value, seconds)]
+        prune = [n for n, *step in reports if n in running and driver.report(n, *step)]
         if prune:
             self._mailbox.prune.remote(prune)
 

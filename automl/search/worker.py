@@ -99,7 +99,7 @@ class WorkerProcess:
         self.start()
 
     # -- requests --------------------------------------------------------------------------
-    def evaluate(self, spec: TrialSpec, deadline: float, report: Callable[[int, float, float], bool],
+    def evaluate(self, spec: TrialSpec, deadline: float, report: Callable[[int, float, float, float], bool],
                  should_stop: Callable[[], bool] = lambda: False, why: str = "its time limit") -> TrialResult:
         """Run one trial; past ``deadline`` (time.monotonic) it is killed and returned as timeout
         (``why`` names that deadline in the trial's error)."""

@@ -42,7 +42,7 @@ def recording_family(rows_seen: list[int]) -> ModelFamily:
 def test_rungs_fit_on_row_fractions_of_fold_0_then_every_fold(data):
     rows_seen, steps = [], []
     spec = TrialSpec(0, recording_family(rows_seen), {}, rungs=(0.1, 0.3))
-    res = evaluate(data, spec, lambda step, value, seconds: steps.append((step, value, seconds)) and False)
+    res = evaluate(data, spec, lambda step, value, fit_s, predict_s: steps.append((step, value, fit_s + predict_s)) and False)
     n_train = len(fold_indices(data.fold_id, 0)[0])
     assert res.status == COMPLETE, res.error
     assert rows_seen[:2] == [int(0.1 * n_train), int(0.3 * n_train)]  # the rungs, then the 3 folds
@@ -58,6 +58,6 @@ def test_rungs_fit_on_row_fractions_of_fold_0_then_every_fold(data):
 
 def test_a_trial_pruned_on_a_rung_never_fits_a_fold(data):
     rows_seen = []
-    res = evaluate(data, TrialSpec(0, recording_family(rows_seen), {}, rungs=(0.1, 0.3)), lambda step, value, seconds: True)
+    res = evaluate(data, TrialSpec(0, recording_family(rows_seen), {}, rungs=(0.1, 0.3)), lambda step, value, fit_s, predict_s: True)
     assert res.status == PRUNED and len(rows_seen) == 1
     assert res.fold_scores == [] and res.score == res.rung_scores[0] and res.oof is None

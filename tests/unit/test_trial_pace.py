@@ -27,14 +27,15 @@ def make_driver(tmp_path, rungs: tuple[float, ...] = (), n_folds: int = 5) -> Se
                         n_folds=n_folds, seed=0, n_jobs=1, rungs=rungs)
 
 
-def run_folds(driver: SearchDriver, clock: Clock, number: int, step_seconds: list[float], start_up: float = 0.0) -> list[bool]:
-    """Report one step after each of ``step_seconds`` (the first also after the worker's ``start_up``);
-    the driver's answers (True: stop)."""
+def run_folds(driver: SearchDriver, clock: Clock, number: int, step_seconds: list[float], start_up: float = 0.0,
+              predict_s: float = 0.0) -> list[bool]:
+    """Report one step after each of ``step_seconds`` of fitting (the first also after the worker's
+    ``start_up``), each followed by ``predict_s`` of predicting; the driver's answers (True: stop)."""
     answers = []
     clock.now += start_up
     for step, seconds in enumerate(step_seconds):
-        clock.now += seconds
-        answers.append(driver.report(number, step, 0.9, seconds))
+        clock.now += seconds + predict_s
+        answers.append(driver.report(number, step, 0.9, seconds, predict_s))
     return answers
 
 
@@ -106,13 +107,16 @@ def test_a_holdout_trial_is_paced_from_rung_to_rung(tmp_path, clock):
 
 
 def test_a_rung_is_timed_by_the_worker_not_from_the_trials_hand_out(tmp_path, clock):
-    """The first rung reported after the worker's start-up (3 s here) would otherwise count it as fit time:
-    the next rung, 3x the rows, would then look like 12 s instead of 3 s and the trial would be stopped."""
+    """Timed from the hand-out, the first rung also counted the worker's start-up (2 s here), and its
+    prediction of fold 0's validation rows (1 s), which does not grow with the rows fit on: the next rung,
+    3x the rows, looked like 12 s instead of 3 x 1 s + 1 s, and the trial was stopped."""
     driver = make_driver(tmp_path, rungs=(1 / 9, 1 / 3), n_folds=1)
     spec = driver.next_trial()
-    assert run_folds(driver, clock, spec.number, [1.0], start_up=3.0) == [False]  # 4 s + ~3 s: within 10 s
+    assert run_folds(driver, clock, spec.number, [1.0], start_up=2.0, predict_s=1.0) == [False]  # 4 s + 4 s: < 10 s
     driver.finish(TrialResult(spec.number, spec.family.name, spec.params, PRUNED, score=0.9, rung_scores=[0.9]))
-    assert driver.records[-1]["rung_fit_s"] == [1.0]  # what the sample fit's reserve is timed from
+    assert driver.records[-1]["rung_fit_s"] == [1.0]  # the fit's seconds: the sample fit's reserve is timed from them
+    slow = driver.next_trial()
+    assert run_folds(driver, clock, slow.number, [1.0], start_up=2.0, predict_s=3.5) == [True]  # 6.5 s + 6.5 s
 
 
 def test_the_reserve_keeps_time_for_the_fit_on_a_sample_that_would_be_exported(tmp_path, clock):
