@@ -44,6 +44,11 @@ class Budget:
             return float("inf")
         return self.t0 + self.time_budget * 1.1 + 2.0 - SAVE_MARGIN_S
 
+    @property
+    def slack(self) -> float:
+        """Seconds between the budget's end and the hard limit (0 without a time budget)."""
+        return 0.0 if self.time_budget is None else self.hard_end - self.end
+
     def elapsed(self) -> float:
         return time.monotonic() - self.t0
 

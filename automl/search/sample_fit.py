@@ -49,9 +49,12 @@ def choose_sample_fit(records: list[dict], rungs: tuple[float, ...], n_train_row
 
 def sample_fit_reserve(records: list[dict], rungs: tuple[float, ...], greater_is_better: bool,
                        beat: float | None = None) -> float:
-    """Seconds to keep back for the cheapest fit on a sample that would be exported now (0: none would)."""
+    """Seconds to keep back for the fit on a sample that would be exported now, given the time (0: none
+    would). Keeping back only the cheapest one's let a cheaper, worse one be exported: on 1,000,000 rows
+    at 60 s, HistGradientBoosting's third of the rows (AUC 0.8803, 6.0 s) instead of XGBoost's (0.8828, 6.5 s)."""
     sign = 1.0 if greater_is_better else -1.0
-    return min((_sample_fit_seconds(seconds) for _, _, seconds, _ in _rung_options(records, rungs, sign, beat)), default=0.0)
+    options = [(rungs[k], sign * score, seconds) for k, score, seconds, _ in _rung_options(records, rungs, sign, beat)]
+    return _sample_fit_seconds(max(options)[2]) if options else 0.0
 
 
 def _sample_fit_seconds(rung_seconds: float) -> float:

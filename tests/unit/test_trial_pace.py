@@ -132,11 +132,29 @@ def test_the_reserve_keeps_time_for_the_fit_on_a_sample_that_would_be_exported(t
     driver.finish(TrialResult(sampled.number, sampled.family.name, sampled.params, PRUNED, score=0.9, rung_scores=[0.9]))
     sample_fit = 4.0 * REFIT_SAFETY + WORKER_RESTART_S  # 7.5 s
     assert driver.refit_reserve() == sample_fit
-    refit = refit_estimate(2.0, 1, 1000, 800, (1 / 9, 1 / 3))
+    refit = refit_estimate(2.0, 1, 1000, 800, (1 / 9, 1 / 3))  # 3.1 s
     for n_done, (score, also_sample) in enumerate([(0.8, True), (0.95, False)], 1):  # worse than the rung, then better
         done = driver.next_trial()
         clock.now += 2.0
         driver.finish(TrialResult(done.number, done.family.name, done.params, COMPLETE, score=score, fold_scores=[score],
                                   fit_time_s=2.0))
-        expected = n_done * refit + WORKER_RESTART_S + (sample_fit if also_sample else 0.0)
+        # the end fits the sample (the best trial's refit only if that fails, in the 11 s before the hard limit)
+        # or refits the best trials for a blend: the larger is kept back, not both
+        expected = max(n_done * refit, sample_fit if also_sample else 0.0) + WORKER_RESTART_S
         assert driver.refit_reserve() == pytest.approx(expected)
+
+
+def test_the_best_trials_refit_after_a_failed_sample_fit_fits_before_the_hard_limit(tmp_path, clock):
+    """The fit on a sample starts only if the best trial's refit still fits after it before the hard limit
+    (sample_fit.fit_on_a_sample): the reserve keeps back the part of that refit the hard limit's slack lacks."""
+    driver = make_driver(tmp_path, rungs=(1 / 9, 1 / 3), n_folds=1)
+    driver.budget = Budget(time_budget=10.0, n_trials=None, trial_timeout=None)  # 2 s between the end and the hard limit
+    sampled = driver.next_trial()
+    run_folds(driver, clock, sampled.number, [1.0])
+    driver.finish(TrialResult(sampled.number, sampled.family.name, sampled.params, PRUNED, score=0.9, rung_scores=[0.9]))
+    done = driver.next_trial()
+    driver.finish(TrialResult(done.number, done.family.name, done.params, COMPLETE, score=0.8, fold_scores=[0.8],
+                              fit_time_s=2.0))
+    sample_fit, refit = 1.0 * REFIT_SAFETY + WORKER_RESTART_S, refit_estimate(2.0, 1, 1000, 800, (1 / 9, 1 / 3))
+    assert driver.budget.slack == pytest.approx(2.0)
+    assert driver.refit_reserve() == pytest.approx(sample_fit + (refit - 2.0) + WORKER_RESTART_S)
